@@ -1,0 +1,120 @@
+"""/api/articles/: list, read and add articles."""
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotations.api.errors import error_response
+from annotations.forms import FORMAT_CHOICES
+from annotations.models import Article
+from annotations.selectors.articles import article_list, sentences_of
+from annotations.services.articles import (
+    ArticleError,
+    ArticleMetadata,
+    DuplicateArticle,
+    article_create,
+)
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    sentence_count = serializers.IntegerField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api-article-detail")
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "title", "author", "source", "published", "language", "sentence_count"]
+
+
+class SentenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    start = serializers.IntegerField(help_text="Code point offset into `text`, inclusive.")
+    end = serializers.IntegerField(help_text="Code point offset into `text`, exclusive.")
+    text = serializers.CharField()
+    paragraph = serializers.IntegerField()
+    kind = serializers.CharField(help_text="content, heading, title, byline or boilerplate")
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    text = serializers.SerializerMethodField()
+    revision = serializers.SerializerMethodField()
+    sentences = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [*ArticleListSerializer.Meta.fields, "revision", "text", "sentences", "created_at"]
+
+    def get_text(self, article: Article) -> str:
+        return article.current_revision.text if article.current_revision else ""
+
+    def get_revision(self, article: Article) -> int | None:
+        return article.current_revision.number if article.current_revision else None
+
+    @extend_schema_field(SentenceSerializer(many=True))
+    def get_sentences(self, article: Article) -> list[dict]:
+        text = self.get_text(article)
+        return [
+            {
+                "id": s.pk,
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": text[s.start : s.end],
+                "paragraph": s.paragraph,
+                "kind": s.kind,
+            }
+            for s in sentences_of(article)
+        ]
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    text = serializers.CharField(trim_whitespace=False)
+    format = serializers.ChoiceField(choices=FORMAT_CHOICES, default="text")
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    published = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The article has no text.")
+        return value
+
+
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Articles of the corpus. Offsets are Unicode code point indexes into `text`."""
+
+    def get_queryset(self):
+        queryset = article_list()
+        if self.action == "retrieve":
+            queryset = queryset.select_related("current_revision")
+        return queryset
+
+    def get_serializer_class(self):
+        return {"list": ArticleListSerializer, "create": ArticleCreateSerializer}.get(
+            self.action, ArticleDetailSerializer
+        )
+
+    @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleDetailSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ArticleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        metadata = ArticleMetadata(
+            title=data.get("title") or None,
+            author=data.get("author") or None,
+            source=data.get("source") or None,
+            published=data.get("published"),
+            language=data.get("language") or None,
+        )
+        try:
+            article = article_create(
+                text=data["text"], fmt=data["format"], metadata=metadata, created_by=request.user
+            )
+        except DuplicateArticle as error:
+            return error_response(status.HTTP_409_CONFLICT, str(error), existing=error.existing.pk)
+        except ArticleError as error:
+            return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
+        article = self.get_queryset().select_related("current_revision").get(pk=article.pk)
+        body = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,71 @@
+"""API errors are JSON with a message, never an HTML error page."""
+import logging
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+HTML_EXEMPT = ("/api/docs/",)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus a top-level ``detail`` message on every error body."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        fields = ", ".join(str(key) for key in response.data)
+        response.data = {"detail": f"Invalid input: {fields}.", **response.data}
+    return response
+
+
+def error_response(status: int, message: str, *, field: str | None = None, **extra) -> Response:
+    """An error answer in the same shape as DRF's validation errors: a message, the field at fault."""
+    body: dict = {"detail": message, **extra}
+    if field:
+        body[field] = [message]
+    return Response(body, status=status)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX) and not request.path.startswith(HTML_EXEMPT)
+
+
+def _json_error(status: int) -> JsonResponse:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return JsonResponse({"detail": phrase}, status=status)
+
+
+class JsonApiErrorsMiddleware:
+    """Turns Django's own HTML error pages under /api/ (404 for unknown URLs, 500s) into JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            _is_api(request)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/")
+        ):
+            return _json_error(response.status_code)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_api(request):
+            return None
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            return _json_error(404)
+        if isinstance(exception, PermissionDenied):
+            return _json_error(403)
+        logger.exception("Unhandled error in %s", request.path)
+        return _json_error(500)

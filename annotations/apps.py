@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AnnotationsConfig(AppConfig):
+    name = "annotations"
+    verbose_name = "rednote"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from annotations.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self)

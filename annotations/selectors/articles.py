@@ -1,0 +1,91 @@
+"""Article reads for the list, the reader and the API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from annotations.models import Article, Sentence
+
+
+def article_list() -> QuerySet[Article]:
+    """Articles with the number of annotatable sentences in their current revision."""
+    return Article.objects.annotate(
+        sentence_count=Count(
+            "current_revision__sentences",
+            filter=Q(current_revision__sentences__kind__in=Sentence.ANNOTATABLE),
+        )
+    ).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class ReaderSentence:
+    id: int
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    lead: str
+    """Whitespace between the previous sentence of the paragraph and this one."""
+
+
+@dataclass
+class ReaderParagraph:
+    index: int
+    kind: str
+    sentences: list[ReaderSentence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reader:
+    article: Article
+    paragraphs: list[ReaderParagraph]
+    boilerplate: list[ReaderParagraph]
+    sentence_count: int
+    segmented: bool
+
+
+def sentences_of(article: Article) -> list[Sentence]:
+    revision = article.current_revision
+    if revision is None:
+        return []
+    return list(revision.sentences.order_by("index"))
+
+
+def article_reader(article_id: int) -> Reader:
+    """The reader's view of an article: paragraphs of sentences, boilerplate set apart. Two queries."""
+    article = get_object_or_404(Article.objects.select_related("current_revision"), pk=article_id)
+    text = article.current_revision.text if article.current_revision else ""
+    paragraphs: list[ReaderParagraph] = []
+    boilerplate: list[ReaderParagraph] = []
+    current: ReaderParagraph | None = None
+    previous_end = 0
+    for sentence in sentences_of(article):
+        if current is None or current.index != sentence.paragraph:
+            current = ReaderParagraph(index=sentence.paragraph, kind=sentence.kind)
+            previous_end = sentence.start
+            if sentence.kind in Sentence.ANNOTATABLE:
+                paragraphs.append(current)
+            elif sentence.kind == Sentence.Kind.BOILERPLATE:
+                boilerplate.append(current)
+        current.sentences.append(
+            ReaderSentence(
+                id=sentence.pk,
+                index=sentence.index,
+                start=sentence.start,
+                end=sentence.end,
+                text=text[sentence.start : sentence.end],
+                kind=sentence.kind,
+                lead=text[previous_end : sentence.start],
+            )
+        )
+        previous_end = sentence.end
+    return Reader(
+        article=article,
+        paragraphs=paragraphs,
+        boilerplate=boilerplate,
+        sentence_count=sum(len(p.sentences) for p in paragraphs),
+        segmented=bool(article.current_revision and article.current_revision.segmented_at),
+    )

@@ -1,0 +1,1 @@
+"""Writes. Every function is keyword-only, typed and runs in one transaction."""

@@ -1,0 +1,177 @@
+"""Creating articles and splitting their revisions into sentences."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.models import Article, Revision, Sentence
+from annotations.text.convert import ConversionError, decode_upload, guess_format, to_text
+from annotations.text.document import analyse
+from annotations.text.normalise import content_hash, normalise
+
+TITLE_MAX = 300
+
+
+class ArticleError(ValueError):
+    """Input that cannot become an article; the message is meant for the user."""
+
+    def __init__(self, message: str, *, field: str = "text") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateArticle(ArticleError):
+    def __init__(self, existing: Article) -> None:
+        super().__init__(f"This text is already in the corpus as “{existing.title}” (#{existing.pk}).")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class ArticleMetadata:
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    published: dt.date | None = None
+    language: str | None = None
+
+
+def _fallback_title(text: str) -> str:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "Untitled")
+    return first_line if len(first_line) <= 80 else first_line[:79].rstrip() + "…"
+
+
+def _head(text: str, limit: int = 8000) -> str:
+    """The opening paragraphs, enough to find a title and by-line without segmenting everything."""
+    cut = text.find("\n", limit)
+    return text if cut == -1 else text[:cut]
+
+
+@transaction.atomic
+def article_create(
+    *,
+    text: str,
+    fmt: str = "text",
+    metadata: ArticleMetadata = ArticleMetadata(),
+    created_by: AbstractBaseUser | None = None,
+) -> Article:
+    """Save a new article from pasted or decoded text; segment now, or in a worker when long.
+
+    Raises ArticleError for empty input and DuplicateArticle when the same text exists.
+    """
+    try:
+        body = normalise(to_text(text, fmt=fmt))
+    except ConversionError as error:
+        raise ArticleError(str(error)) from error
+    if not body.strip():
+        raise ArticleError("The article has no text.")
+    digest = content_hash(body)
+    existing = Revision.objects.filter(content_hash=digest).select_related("article").first()
+    if existing is not None:
+        raise DuplicateArticle(existing.article)
+
+    synchronous = len(body) <= settings.REDNOTE_SYNC_SEGMENT_CHARS
+    document = analyse(body if synchronous else _head(body), title=metadata.title, author=metadata.author)
+    title = (metadata.title or document.title or _fallback_title(body))[:TITLE_MAX]
+    article = Article.objects.create(
+        title=title,
+        author=metadata.author or document.byline or "",
+        source=metadata.source or "",
+        published=metadata.published,
+        language=metadata.language or "en",
+        created_by=created_by if created_by and created_by.is_authenticated else None,
+    )
+    revision = Revision.objects.create(
+        article=article, number=1, text=body, content_hash=digest, created_by=article.created_by
+    )
+    article.current_revision = revision
+    article.save(update_fields=["current_revision"])
+    if synchronous:
+        _store_sentences(revision=revision, document_sentences=document.sentences)
+    else:
+        from annotations.tasks import segment_revision
+
+        transaction.on_commit(lambda: segment_revision.delay(revision.pk))
+    return article
+
+
+def article_import_file(
+    *,
+    data: bytes,
+    filename: str,
+    metadata: ArticleMetadata = ArticleMetadata(),
+    created_by: AbstractBaseUser | None = None,
+) -> Article:
+    """Decode an uploaded or imported file (.txt, .md, .html) and create its article."""
+    try:
+        fmt = guess_format(filename)
+        text = decode_upload(data, max_bytes=settings.REDNOTE_MAX_UPLOAD_BYTES)
+    except ConversionError as error:
+        raise ArticleError(str(error), field="file") from error
+    return article_create(text=text, fmt=fmt, metadata=metadata, created_by=created_by)
+
+
+def _store_sentences(*, revision: Revision, document_sentences) -> None:
+    Sentence.objects.bulk_create(
+        Sentence(
+            revision=revision,
+            index=s.index,
+            start=s.start,
+            end=s.end,
+            paragraph=s.paragraph,
+            kind=s.kind,
+        )
+        for s in document_sentences
+    )
+    revision.segmented_at = timezone.now()
+    revision.save(update_fields=["segmented_at"])
+
+
+@transaction.atomic
+def revision_segment(*, revision_id: int) -> Revision:
+    """Split a revision into sentences. Idempotent: a segmented revision is left as it is."""
+    revision = Revision.objects.select_for_update().select_related("article").get(pk=revision_id)
+    if revision.segmented_at is not None:
+        return revision
+    revision.sentences.all().delete()
+    article = revision.article
+    document = analyse(revision.text, title=article.title, author=article.author or None)
+    _store_sentences(revision=revision, document_sentences=document.sentences)
+    return revision
+
+
+def parse_published(value: str | None) -> dt.date | None:
+    """Manifest and form dates are ISO 8601 (YYYY-MM-DD); anything else is an error."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise ArticleError(f"“{value}” is not a date (YYYY-MM-DD).", field="published") from error
+
+
+def metadata_from_manifest(entry: dict) -> ArticleMetadata:
+    return ArticleMetadata(
+        title=entry.get("title") or None,
+        author=entry.get("author") or None,
+        source=entry.get("source") or None,
+        published=parse_published(entry.get("published")),
+        language=entry.get("language") or None,
+    )
+
+
+def article_import_path(
+    *, path: Path, metadata: ArticleMetadata = ArticleMetadata(), created_by=None
+) -> Article:
+    """Import one file from disk; oversized files are refused before they are read."""
+    limit = settings.REDNOTE_MAX_UPLOAD_BYTES
+    if path.stat().st_size > limit:
+        raise ArticleError(f"File is larger than {limit / 1024 / 1024:.1f} MB.", field="file")
+    return article_import_file(
+        data=path.read_bytes(), filename=path.name, metadata=metadata, created_by=created_by
+    )

@@ -1,0 +1,1 @@
+"""Pages and htmx partials. Thin: parse the request, call a service or selector, render."""

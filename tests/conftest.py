@@ -1,0 +1,58 @@
+"""Shared fixtures: the sample corpus, users, API clients, and Celery in-process for unit tests."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS_DIR = Path(os.environ.get("REDNOTE_CORPUS_DIR", REPO.parent / "shared" / "corpus"))
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not (CORPUS_DIR / "manifest.json").is_file():
+        pytest.skip(f"sample corpus not found at {CORPUS_DIR}")
+    return CORPUS_DIR
+
+
+@pytest.fixture
+def corpus_manifest(corpus_dir: Path) -> dict[str, dict]:
+    data = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    return {entry["file"]: entry for entry in data["articles"]}
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Unit tests run tasks in-process; tests marked `worker` use a real worker instead."""
+    from rednote.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
