@@ -43,8 +43,9 @@ BOILERPLATE = tuple(
         r"no comments?(?: yet)?\.?",
         r"(?:leave|post) (?:a|your) (?:comment|reply)|cancel reply",  # comment forms
         r"your email address will not be published\.?(?:\s*required fields are marked \*)?\.?",
-        r"share(?: this(?: article| story| post| page)?| on [\w+ ]{1,20}| via [\w+ ]{1,20})?\s*:?",
-        r"click to share on .{1,40}",
+        r"share(?: this(?: article| story| post| page)?)?\s*:?",  # share prompts
+        r"(?:click to )?share (?:on|via) (?:facebook|twitter|x|linkedin|whatsapp|reddit|"
+        r"pinterest|telegram|email|weibo|wechat)\b.{0,40}",
     )
 )
 # A references footer: this paragraph and everything after it is boilerplate.

@@ -78,11 +78,81 @@ def test_offsets_point_into_the_text_given():
         ("It cost $2.50 at cgtn.com today. Cheap!", ["It cost $2.50 at cgtn.com today.", "Cheap!"]),
         ("Donald J. Trump spoke. Then he left.", ["Donald J. Trump spoke.", "Then he left."]),
         ("Wait… then what?", ["Wait… then what?"]),
+        # Quotation closed after an abbreviation: pySBD still splits after the quote.
+        (
+            "She asked “Is that you, Mr.” Then she left.",
+            ["She asked “Is that you, Mr.”", "Then she left."],
+        ),
+        # A numbered reference ends a sentence; pySBD inserts a break after the number.
+        (
+            "As the study showed.12 The results held. Fine.",
+            ["As the study showed.12", "The results held.", "Fine."],
+        ),
+        (
+            "(Reuters) The company said so. It grew.",
+            ["(Reuters)", "The company said so.", "It grew."],
+        ),
+        (
+            "I live in the U.S. How about you? Fine.",
+            ["I live in the U.S.", "How about you?", "Fine."],
+        ),
+        (
+            "They closed the deal with Co. It closed.",
+            ["They closed the deal with Co.", "It closed."],
+        ),
+        ("Bring pears, etc. and more. Then stop.", ["Bring pears, etc. and more.", "Then stop."]),
+        ("Court No. 3 ruled. Then it ended.", ["Court No. 3 ruled.", "Then it ended."]),
+        ("Steps: 1. Open it. 2. Close it.", ["Steps:", "1. Open it.", "2. Close it."]),
+        (
+            "He said 'Stop. Go.' and left. Then he slept.",
+            ["He said 'Stop. Go.' and left.", "Then he slept."],
+        ),
+        ("It was -- he said. Truly -- over. Fine.", ["It was -- he said. Truly -- over.", "Fine."]),
+        (
+            "Prices rose 4.5% in 2025. Wages did not.",
+            ["Prices rose 4.5% in 2025.", "Wages did not."],
+        ),
+        (
+            "He said 'stop now. Go home.' and left. Then he slept.",
+            ["He said 'stop now. Go home.' and left.", "Then he slept."],
+        ),
+        ("(!) The end. Fine.", ["(!)", "The end.", "Fine."]),
+        ("(a.m.) I", ["(a.m.) I"]),
+        # Quotation at a sentence start, in a stretch only pySBD can split ("a.m.").
+        (
+            "It rose. “Foo bar” Then at 5 a.m. sharp more",
+            ["It rose.", "“Foo bar”", "Then at 5 a.m. sharp more"],
+        ),
+        # "ice." counts as "i.e." for pySBD once the paragraph contains "i.e".
+        (
+            "Use a base, i.e. a solid one. They ate ice. and more? Yes.",
+            ["Use a base, i.e. a solid one.", "They ate ice. and more?", "Yes."],
+        ),
+        # pySBD's break after a numbered reference also changes which quotes pair up.
+        (
+            'He cited "the word.12 The rest" of it. Then they said "no" to it.',
+            ['He cited "the word.12', 'The rest" of it. Then they said "no" to it.'],
+        ),
     ],
 )
-def test_common_cases(text, expected):
+def test_tricky_cases_like_pysbd(text, expected):
     assert sentences(text) == expected
     assert expected == pysbd_sentences(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Yue arrived in the U.S. on Monday. He left.",
+        "He said, “Stop. Go home.” Then he left.",
+        "Donald J. Trump spoke on Jan. 5, then left. It cost $2.50 at cgtn.com!",
+        "I live in the U.S. How about you?",
+    ],
+)
+def test_common_ambiguities_need_no_pysbd(text):
+    stats: Counter[str] = Counter()
+    segment(text, stats=stats)
+    assert stats == {"fast": 1}
 
 
 def test_sample_articles_round_trip(corpus):
