@@ -3,6 +3,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from annotations.models import Sentence
+from annotations.services.annotations import annotation_create
 from annotations.services.articles import ArticleMetadata, article_create
 
 
@@ -42,5 +44,32 @@ class ArticleFactory(factory.Factory):
         return article_create(
             text=text, fmt=fmt, metadata=ArticleMetadata(title=title, author=author), created_by=created_by
         )
+
+    _build = _create
+
+
+class AnnotationFactory(factory.Factory):
+    """Annotations go through the service. `quote` picks the span (its first occurrence in the
+    article's text); by default the article's first annotatable sentence."""
+
+    class Meta:
+        model = dict
+
+    author = factory.SubFactory(UserFactory)
+    article = factory.SubFactory(ArticleFactory)
+    tag = "opinion"
+    note = ""
+    quote = None
+
+    @classmethod
+    def _create(cls, model_class, *, author, article, tag, note, quote):
+        revision = article.current_revision
+        if quote is None:
+            sentence = revision.sentences.filter(kind__in=Sentence.ANNOTATABLE).order_by("index").first()
+            start, end = sentence.start, sentence.end
+        else:
+            start = revision.text.index(quote)
+            end = start + len(quote)
+        return annotation_create(author=author, article=article, start=start, end=end, tag=tag, note=note)
 
     _build = _create

@@ -1,6 +1,7 @@
-"""/api/articles/: list, read and add articles."""
-from drf_spectacular.utils import extend_schema, extend_schema_field
+"""/api/articles/: list, read, add and revise articles."""
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -8,12 +9,14 @@ from annotations.api.errors import error_response
 from annotations.forms import FORMAT_CHOICES
 from annotations.models import Article
 from annotations.selectors.articles import article_list, sentences_of
+from annotations.services.annotations import NotAllowed
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
     DuplicateArticle,
     article_create,
 )
+from annotations.services.revisions import article_revise
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
@@ -81,6 +84,16 @@ class ArticleCreateSerializer(serializers.Serializer):
         return value
 
 
+class ArticleReviseSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, help_text="The whole new text.")
+    format = serializers.ChoiceField(choices=FORMAT_CHOICES, default="text")
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The article has no text.")
+        return value
+
+
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Articles of the corpus. Offsets are Unicode code point indexes into `text`."""
 
@@ -118,3 +131,25 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         article = self.get_queryset().select_related("current_revision").get(pk=article.pk)
         body = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ArticleReviseSerializer,
+        responses={200: ArticleDetailSerializer, 403: OpenApiResponse(description="Not its creator, nor a moderator.")},
+        description="Save a new revision of the text (its creator or a moderator only). Annotations are "
+        "re-anchored onto it; those whose passage is gone are kept as orphaned.",
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        article = self.get_object()
+        serializer = ArticleReviseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            article_revise(
+                article=article, text=serializer.validated_data["text"], user=request.user,
+                fmt=serializer.validated_data["format"],
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except ArticleError as error:
+            return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
+        article = self.get_queryset().select_related("current_revision").get(pk=article.pk)
+        return Response(ArticleDetailSerializer(article, context=self.get_serializer_context()).data)

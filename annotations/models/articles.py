@@ -17,6 +17,9 @@ class Article(models.Model):
     current_revision = models.OneToOneField(
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    annotations_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Moves whenever an annotation changes; live readers poll it."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,140 @@
+"""Around a claim: evidence linked to it, and counter-sources attached to it."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+
+from annotations.models import (
+    Annotation,
+    Article,
+    Claim,
+    EvidenceLink,
+    Source,
+    SourceStance,
+    Stance,
+    Tag,
+)
+from annotations.roles import is_moderator
+from annotations.services.annotations import AnnotationError, NotAllowed, article_touch
+from annotations.text.anchor import verify_quote
+from annotations.text.notes import NOTE_MAX_CHARS
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _check_choice(value: str, choices, field: str) -> None:
+    if value not in choices.values:
+        raise AnnotationError(f"“{value}” is not one of {', '.join(choices.values)}.", field=field)
+
+
+def _check_note(note: str) -> None:
+    if len(note) > NOTE_MAX_CHARS:
+        raise AnnotationError(f"Notes are at most {NOTE_MAX_CHARS:,} characters.", field="note")
+
+
+def _live_claim(claim_id: int) -> Claim:
+    try:
+        return Claim.objects.select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise AnnotationError("That claim does not exist (it may have been deleted).", field="claim") from None
+
+
+@transaction.atomic
+def evidence_link_create(
+    *, author: AbstractBaseUser, evidence: Annotation, claim_id: int, stance: str, note: str = ""
+) -> EvidenceLink:
+    """Link an evidence annotation to a claim, in any article, as supporting or refuting it."""
+    _check_choice(stance, Stance, "stance")
+    _check_note(note)
+    if evidence.tag != Tag.EVIDENCE:
+        raise AnnotationError("Only annotations tagged evidence can be linked to a claim.", field="evidence")
+    if evidence.author_id != author.pk:
+        raise NotAllowed("Only the author of the evidence can link it.")
+    claim = _live_claim(claim_id)
+    try:
+        with transaction.atomic():
+            link = EvidenceLink.objects.create(evidence=evidence, claim=claim, stance=stance, note=note, author=author)
+    except IntegrityError:
+        raise AnnotationError("This evidence is already linked to that claim.", field="claim") from None
+    article_touch(article_id=claim.article_id)
+    return link
+
+
+@transaction.atomic
+def evidence_link_delete(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
+    if link.author_id != user.pk and not is_moderator(user):
+        raise NotAllowed("Only the author of a link can remove it.")
+    article_id = link.claim.article_id
+    link.delete()
+    article_touch(article_id=article_id)
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise AnnotationError("Links must start with http:// or https://.", field="url")
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise AnnotationError("That is not a valid web address.", field="url") from None
+    return url
+
+
+@transaction.atomic
+def source_create(
+    *,
+    author: AbstractBaseUser,
+    claim_id: int,
+    stance: str,
+    url: str = "",
+    title: str = "",
+    note: str = "",
+    passage_article: Article | None = None,
+    passage_start: int | None = None,
+    passage_end: int | None = None,
+) -> Source:
+    """Attach a counter-source: an external link (never fetched by the server) or a passage of
+    an article in the corpus, given by offsets on its current revision."""
+    _check_choice(stance, SourceStance, "stance")
+    _check_note(note)
+    claim = _live_claim(claim_id)
+    if passage_article is not None:
+        if url:
+            raise AnnotationError("Give a link or a passage, not both.", field="url")
+        revision = passage_article.current_revision
+        if passage_start is None or passage_end is None or not (
+            0 <= passage_start < passage_end <= len(revision.text)
+        ):
+            raise AnnotationError("The passage's offsets are outside the article's text.", field="passage_start")
+        quote = revision.text[passage_start:passage_end]
+        if not quote.strip() or not verify_quote(revision.text, passage_start, passage_end, quote):
+            raise AnnotationError("The passage is empty.", field="passage_start")
+        source = Source.objects.create(
+            claim=claim, kind=Source.Kind.PASSAGE, stance=stance, note=note, author=author,
+            title=title.strip() or passage_article.title, passage_article=passage_article,
+            passage_revision=revision, passage_start=passage_start, passage_end=passage_end, passage_quote=quote,
+        )
+    else:
+        if not url:
+            raise AnnotationError("Give a link or a passage of an article.", field="url")
+        if not title.strip():
+            raise AnnotationError("A link needs a title.", field="title")
+        source = Source.objects.create(
+            claim=claim, kind=Source.Kind.LINK, stance=stance, note=note, author=author,
+            url=_check_url(url), title=title.strip(),
+        )
+    article_touch(article_id=claim.article_id)
+    return source
+
+
+@transaction.atomic
+def source_delete(*, source: Source, user: AbstractBaseUser) -> None:
+    if source.author_id != user.pk and not is_moderator(user):
+        raise NotAllowed("Only the author of a source can remove it.")
+    article_id = source.claim.article_id
+    source.delete()
+    article_touch(article_id=article_id)
