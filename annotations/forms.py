@@ -2,6 +2,9 @@
 from django import forms
 from django.conf import settings
 
+from annotations.models import SourceStance, Stance, Tag
+from annotations.text.notes import NOTE_MAX_CHARS
+
 FORMAT_CHOICES = [("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML")]
 
 
@@ -36,3 +39,62 @@ class ArticleForm(forms.Form):
                 f"File is larger than {settings.REDNOTE_MAX_UPLOAD_BYTES / 1024 / 1024:.1f} MB.",
             )
         return cleaned
+
+
+class AnnotationCreateForm(forms.Form):
+    """A span of the text, as the reader's script sends it, and the tag chosen for it."""
+
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    tag = forms.ChoiceField(choices=Tag.choices)
+    quote = forms.CharField(required=False, strip=False)
+    revision = forms.IntegerField(min_value=1, required=False)
+
+
+class AnnotationEditForm(forms.Form):
+    tag = forms.ChoiceField(choices=Tag.choices)
+    note = forms.CharField(required=False, strip=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea)
+
+
+class PanelForm(forms.Form):
+    """Which part of the text the side panel shows, and its filters."""
+
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    show_tag = forms.ChoiceField(choices=[("", "All tags"), *Tag.choices], required=False)
+    show_author = forms.CharField(max_length=150, required=False)
+    mine = forms.BooleanField(required=False)
+    fresh = forms.IntegerField(required=False, widget=forms.HiddenInput, help_text="An annotation just made: its note form opens.")
+
+
+class EvidenceLinkForm(forms.Form):
+    claim = forms.IntegerField(error_messages={"required": "Choose a claim to link to."})
+    stance = forms.ChoiceField(choices=Stance.choices, error_messages={"required": "Choose supports or refutes."})
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea)
+
+
+class LinkSourceForm(forms.Form):
+    """An external link; the service checks the address (http or https) and never fetches it."""
+
+    url = forms.CharField(max_length=2000, label="Web address", widget=forms.URLInput(attrs={"placeholder": "https://…"}))
+    title = forms.CharField(max_length=300)
+    stance = forms.ChoiceField(choices=SourceStance.choices)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PassageSourceForm(forms.Form):
+    """A passage of an article in the corpus, picked from the search results as "article:start:end"."""
+
+    passage = forms.RegexField(
+        regex=r"^\d+:\d+:\d+$", error_messages={"required": "Search the corpus and pick a passage."}
+    )
+    stance = forms.ChoiceField(choices=SourceStance.choices)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_passage(self) -> tuple[int, int, int]:
+        article_id, start, end = (int(part) for part in self.cleaned_data["passage"].split(":"))
+        return article_id, start, end
+
+
+class ReviseForm(forms.Form):
+    text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 24}))

@@ -1,0 +1,286 @@
+"""Reads for annotating in the browser: the annotation layer drawn over the reader, the side
+panel, the live-update stamp, the claim picker and the claim page.
+
+Each read is a fixed number of queries whatever the number of annotations: which sentences an
+annotation covers is worked out from its offsets and the sentence list (bisect), never by
+querying the annotation–sentence table.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from annotations.models import (
+    AnchorState,
+    Annotation,
+    AnnotationEdit,
+    Article,
+    Claim,
+    EvidenceLink,
+    Sentence,
+    Source,
+    SourceStance,
+    Stance,
+    Tag,
+)
+from annotations.roles import is_moderator
+
+TAG_LETTERS = {Tag.CLAIM: "C", Tag.EVIDENCE: "E", Tag.OPINION: "O"}
+
+
+def stamp_of(moment: dt.datetime | None) -> str:
+    """The change stamp live readers send back: microseconds since the epoch, "0" for never."""
+    return str(round(moment.timestamp() * 1_000_000)) if moment else "0"
+
+
+def live_stamp(article_id: int) -> str:
+    """The article's current change stamp (one query)."""
+    found = Article.objects.filter(pk=article_id).values_list("annotations_changed_at", flat=True)
+    for moment in found:
+        return stamp_of(moment)
+    raise Http404("No such article.")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How many people tagged a sentence and as what: "C2 E1", "2 claim, 1 evidence"."""
+
+    short: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AnnotationLayer:
+    """Everything the reader's script needs to draw highlights, and the per-sentence markers."""
+
+    revision: int
+    stamp: str
+    annotations: list[dict]
+    markers: dict[int, Marker]
+
+    def as_data(self) -> dict:
+        return {
+            "revision": self.revision,
+            "annotations": self.annotations,
+            "markers": {str(pk): [m.short, m.label] for pk, m in self.markers.items()},
+        }
+
+
+def _marker(people: dict[str, set[int]]) -> Marker:
+    counts = [(tag, len(people[tag])) for tag in Tag.values if people.get(tag)]
+    return Marker(
+        short=" ".join(f"{TAG_LETTERS[tag]}{n}" for tag, n in counts),
+        label=", ".join(f"{n} {tag}" for tag, n in counts),
+    )
+
+
+def _markers(spans: Iterable[tuple[int, int, str, int]], sentences: list[Sentence]) -> dict[int, Marker]:
+    """The marker of each of `sentences` (annotatable, in order) that the (start, end, tag,
+    author id) spans cover."""
+    ends = [s.end for s in sentences]
+    people: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for start, end, tag, author_id in spans:
+        index = bisect_right(ends, start)
+        while index < len(sentences) and sentences[index].start < end:
+            people[sentences[index].pk][tag].add(author_id)
+            index += 1
+    return {pk: _marker(tags) for pk, tags in people.items()}
+
+
+def _row(pk: int, start: int, end: int, tag: str, claim_id: int | None, username: str) -> dict:
+    return {"id": pk, "start": start, "end": end, "tag": tag, "author": username, "claim": claim_id}
+
+
+def annotation_layer(article: Article, sentences: Iterable[Sentence]) -> AnnotationLayer:
+    """The anchored annotations of `article` (one query) and the marker of every sentence they
+    cover. `sentences` are the current revision's, in order; the article's current revision
+    must be loaded."""
+    stamp = stamp_of(article.annotations_changed_at)
+    rows = list(
+        Annotation.objects.filter(article=article, anchor_state=AnchorState.ANCHORED)
+        .order_by("start", "id")
+        .values_list("id", "start", "end", "tag", "claim_id", "author_id", "author__username")
+    )
+    annotatable = [s for s in sentences if s.kind in Sentence.ANNOTATABLE]
+    revision = article.current_revision
+    return AnnotationLayer(
+        revision=revision.number if revision else 0,
+        stamp=stamp,
+        annotations=[_row(pk, start, end, tag, claim, name) for pk, start, end, tag, claim, _, name in rows],
+        markers=_markers(((start, end, tag, author) for _, start, end, tag, _, author, _ in rows), annotatable),
+    )
+
+
+def annotation_delta(annotation: Annotation, *, username: str) -> dict:
+    """What a new annotation changes in the reader: itself, and the markers of the sentences it
+    covers (two queries). The reader's next live update brings everything else."""
+    sentences = list(
+        Sentence.objects.filter(
+            revision_id=annotation.anchored_revision_id, kind__in=Sentence.ANNOTATABLE,
+            start__lt=annotation.end, end__gt=annotation.start,
+        ).order_by("index").only("id", "start", "end")
+    )
+    spans = Annotation.objects.filter(
+        article_id=annotation.article_id, anchor_state=AnchorState.ANCHORED,
+        start__lt=sentences[-1].end, end__gt=sentences[0].start,
+    ).values_list("start", "end", "tag", "author_id")
+    a = annotation
+    return {
+        "revision": a.anchored_revision.number,
+        "annotation": _row(a.pk, a.start, a.end, a.tag, a.claim_id, username),
+        "markers": {str(pk): [m.short, m.label] for pk, m in _markers(spans, sentences).items()},
+    }
+
+
+def reader_layer(article_id: int) -> AnnotationLayer:
+    """The annotation layer on its own, for live updates and after a change (three queries)."""
+    article = get_object_or_404(
+        Article.objects.select_related("current_revision").defer("current_revision__text"), pk=article_id
+    )
+    sentences = Sentence.objects.filter(
+        revision_id=article.current_revision_id, kind__in=Sentence.ANNOTATABLE
+    ).order_by("index").only("id", "start", "end", "kind")
+    return annotation_layer(article, sentences)
+
+
+def orphaned_annotations(article: Article) -> list[Annotation]:
+    """Annotations that lost their place when the article was revised; kept, never deleted."""
+    return list(
+        Annotation.objects.filter(article=article, anchor_state=AnchorState.ORPHANED)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PanelItem:
+    annotation: Annotation
+    mine: bool
+    editable: bool
+    """The author and moderators may edit it and see its history."""
+    fresh: bool
+    """Just made by this user: its note form opens."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    article_id: int
+    start: int
+    end: int
+    items: list[PanelItem]
+    total: int
+    authors: list[str]
+    tag: str
+    author: str
+    mine: bool
+
+
+def annotation_panel(
+    *,
+    article_id: int,
+    start: int,
+    end: int,
+    user: AbstractBaseUser | AnonymousUser,
+    tag: str = "",
+    author: str = "",
+    mine: bool = False,
+    fresh_id: int | None = None,
+) -> Panel:
+    """The annotations overlapping [start, end) of the current text, filtered by tag, author
+    and "only mine", with their edit history and evidence links (three queries)."""
+    annotations = list(
+        Annotation.objects.filter(
+            article_id=article_id, anchor_state=AnchorState.ANCHORED, start__lt=end, end__gt=start
+        )
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("edits", queryset=AnnotationEdit.objects.select_related("editor")),
+            Prefetch("evidence_links", queryset=EvidenceLink.objects.select_related("claim")),
+        )
+        .order_by("start", "created_at", "id")
+    )
+    moderator = is_moderator(user)
+    items = [
+        PanelItem(
+            annotation=a,
+            mine=a.author_id == user.pk,
+            editable=a.author_id == user.pk or moderator,
+            fresh=a.pk == fresh_id,
+        )
+        for a in annotations
+        if (not tag or a.tag == tag)
+        and (not author or a.author.get_username() == author)
+        and (not mine or a.author_id == user.pk)
+    ]
+    return Panel(
+        article_id=article_id,
+        start=start,
+        end=end,
+        items=items,
+        total=len(annotations),
+        authors=sorted({a.author.get_username() for a in annotations} | ({author} if author else set())),
+        tag=tag,
+        author=author,
+        mine=mine,
+    )
+
+
+def claim_choices(query: str, *, limit: int = 20) -> list[Claim]:
+    """Claims across the corpus whose quote contains `query` (the newest when it is empty)."""
+    claims = Claim.objects.select_related("article").only("id", "quote", "article__title")
+    if query:
+        claims = claims.filter(quote__icontains=query)
+    return list(claims.order_by("-created_at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claim: Claim
+    anchored: bool
+    before: str
+    quote: str
+    after: str
+    """The paragraph the claim sits in, cut around it (empty when the claim is orphaned)."""
+    taggers: list[Annotation]
+    supporting: list[EvidenceLink]
+    refuting: list[EvidenceLink]
+    supporting_sources: list[Source]
+    contradicting_sources: list[Source]
+
+
+def claim_page(claim_id: int) -> ClaimPage:
+    """A claim in context, who tagged it, the evidence for and against and its sources
+    (four queries)."""
+    claim = get_object_or_404(Claim.objects.select_related("article__current_revision"), pk=claim_id)
+    revision = claim.article.current_revision
+    anchored = claim.start is not None and revision is not None
+    before = quote = after = ""
+    if anchored:
+        # Every line of the text is a paragraph.
+        text = revision.text
+        line_start = text.rfind("\n", 0, claim.start) + 1
+        line_end = text.find("\n", claim.end)
+        line_end = len(text) if line_end == -1 else line_end
+        before, quote, after = text[line_start : claim.start], text[claim.start : claim.end], text[claim.end : line_end]
+    links = list(claim.evidence_links.select_related("author", "evidence__article").order_by("-created_at"))
+    sources = list(claim.sources.select_related("author", "passage_article").order_by("-created_at"))
+    return ClaimPage(
+        claim=claim,
+        anchored=anchored,
+        before=before,
+        quote=quote,
+        after=after,
+        taggers=list(claim.annotations.select_related("author").order_by("created_at", "id")),
+        supporting=[link for link in links if link.stance == Stance.SUPPORTS],
+        refuting=[link for link in links if link.stance == Stance.REFUTES],
+        supporting_sources=[s for s in sources if s.stance == SourceStance.SUPPORTS],
+        contradicting_sources=[s for s in sources if s.stance == SourceStance.CONTRADICTS],
+    )

@@ -1,0 +1,161 @@
+"""The reader in Chromium with 1,000 annotations by 100 people on the longest sample article.
+
+    .venv/bin/python bench/browser_reader.py [--runs 5]
+
+Prepares a throwaway SQLite database (migrate, the sample corpus, the annotations), serves it
+with `manage.py runserver` on a free port, signs a user in and prints the median of:
+
+- time to interactive: from navigation start until the reader's script has drawn every
+  highlight and answers to the keyboard (`window.rednoteReady`);
+- tag latency: from pressing `1` on a selected sentence until its highlight is in the page,
+  and until the server has confirmed it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django_env import CORPUS_DIR, REPO
+
+CHROMIUM = os.environ.get("REDNOTE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+# In the page: note when `1` goes down, when a highlight being saved appears in the sentence,
+# and when the saved one replaces it.
+WATCH = """(index) => {
+    const sentence = document.querySelectorAll('.sentence')[index];
+    window.__tag = {};
+    document.addEventListener('keydown', (e) => { if (e.key === '1') window.__tag.key = performance.now(); },
+                              { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+        const now = performance.now();
+        if (!window.__tag.shown && sentence.querySelector('mark.saving')) window.__tag.shown = now;
+        else if (window.__tag.shown && sentence.querySelector('mark') && !sentence.querySelector('mark.saving')) {
+            window.__tag.saved = now;
+            observer.disconnect();
+        }
+    });
+    observer.observe(sentence, { childList: true, subtree: true });
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare() -> tuple[str, str]:
+    """Migrate a fresh database and fill it; return the reader's path and a session key."""
+    sys.path.insert(0, str(REPO))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rednote.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from reader_annotations import import_corpus, populate
+
+    call_command("migrate", verbosity=0)
+    longest = import_corpus()
+    people = populate(longest)
+    client = Client()
+    client.force_login(people[0])
+    return longest.get_absolute_url(), client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def serve(port: int, env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not (CORPUS_DIR / "manifest.json").is_file():
+        raise SystemExit(f"sample corpus not found at {CORPUS_DIR}")
+
+    workdir = Path(tempfile.mkdtemp(prefix="rednote-bench-"))
+    database = workdir / "bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"}
+    os.environ.update({"DATABASE_URL": env["DATABASE_URL"], "DEBUG": "true"})
+    server = None
+    try:
+        path, session = prepare()
+        port = free_port()
+        server = serve(port, env)
+        base = f"http://127.0.0.1:{port}"
+
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            context = browser.new_context(base_url=base)
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            page = context.new_page()
+
+            ready, first_byte, parsed = [], [], []
+            for _ in range(args.runs + 1):  # the first load warms caches; it is not counted
+                page.goto(path)
+                page.wait_for_function("window.rednoteReady !== undefined")
+                ready.append(page.evaluate("window.rednoteReady"))
+                timing = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
+                first_byte.append(timing["responseStart"])
+                parsed.append(timing["domInteractive"])
+            marks = page.locator("mark.hl").count()
+            sentences = page.locator(".sentence").count()
+
+            shown, saved = [], []
+            for run in range(args.runs):
+                index = (run * 7 + 3) % sentences
+                page.locator(".sentence").nth(index).click()
+                page.wait_for_timeout(300)  # let the panel for the selection load
+                page.evaluate(WATCH, index)
+                page.keyboard.press("1")
+                page.wait_for_function("window.__tag.saved !== undefined", timeout=10_000)
+                times = page.evaluate("window.__tag")
+                shown.append(times["shown"] - times["key"])
+                saved.append(times["saved"] - times["key"])
+                page.keyboard.press("Escape")
+            browser.close()
+
+        print(f"reader {path}: {sentences} sentences, {marks} highlights drawn; Chromium, {args.runs} runs")
+        print(f"time to interactive (navigation start → highlights drawn): median {statistics.median(ready[1:]):.0f} ms"
+              f" (min {min(ready[1:]):.0f}, max {max(ready[1:]):.0f}); goal ≤ 1000 ms")
+        print(f"  of which: first byte {statistics.median(first_byte[1:]):.0f} ms,"
+              f" page parsed {statistics.median(parsed[1:]):.0f} ms")
+        print(f"press 1 → highlight in the page: median {statistics.median(shown):.1f} ms"
+              f" (max {max(shown):.1f}); goal ≤ 300 ms")
+        print(f"press 1 → saved highlight (server confirmed): median {statistics.median(saved):.1f} ms"
+              f" (max {max(saved):.1f})")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
