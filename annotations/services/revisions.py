@@ -34,7 +34,7 @@ def article_revise(*, article: Article, text: str, user: AbstractBaseUser, fmt: 
 
     Annotations that cannot be found in the new text are kept, marked orphaned.
     """
-    article = Article.objects.select_for_update().select_related("current_revision").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=article.pk)
     if not can_revise(article, user):
         raise NotAllowed("Only the article's creator or a moderator can revise it.")
     try:
