@@ -5,17 +5,10 @@ from rest_framework.test import APIClient
 from annotations.models import Annotation, AnnotationEdit, Claim
 from annotations.services.annotations import annotation_update
 from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
+from tests.samples import CRITICS, TEXT
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "Budget Vote In The Council\n"
-    "The council approved the new budget on Tuesday evening after a long debate. "
-    "Critics say that the plan for the roads is far too expensive for a small town. "
-    "Supporters reply that repairs are overdue.\n"
-    "The vote was close. Nobody expected it."
-)
-CRITICS = "Critics say that the plan for the roads is far too expensive for a small town."
 START = TEXT.index(CRITICS)
 END = START + len(CRITICS)
 

@@ -4,17 +4,10 @@ from rest_framework.test import APIClient
 
 from annotations.models import Revision
 from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
+from tests.samples import CRITICS, TEXT
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "Budget Vote In The Council\n"
-    "The council approved the new budget on Tuesday evening after a long debate. "
-    "Critics say that the plan for the roads is far too expensive for a small town. "
-    "Supporters reply that repairs are overdue.\n"
-    "The vote was close. Nobody expected it."
-)
-CRITICS = "Critics say that the plan for the roads is far too expensive for a small town."
 NEW_TEXT = TEXT.replace("The council", "After midnight the council").replace("The vote was close. ", "")
 
 

@@ -7,17 +7,10 @@ import pytest
 from annotations.services.claims import source_create
 from annotations.services.revisions import article_revise
 from tests.factories import AnnotationFactory, ArticleFactory
+from tests.samples import CRITICS, TEXT
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "Budget Vote In The Council\n"
-    "The council approved the new budget on Tuesday evening after a long debate. "
-    "Critics say that the plan for the roads is far too expensive for a small town. "
-    "Supporters reply that repairs are overdue.\n"
-    "The vote was close. Nobody expected it."
-)
-CRITICS = "Critics say that the plan for the roads is far too expensive for a small town."
 START = TEXT.index(CRITICS)
 UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 JSONLD = "application/ld+json"

@@ -12,17 +12,10 @@ from annotations.services.claims import evidence_link_create
 from annotations.services.revisions import article_revise
 from annotations.text.anchor import CONTEXT
 from tests.factories import ArticleFactory, UserFactory
+from tests.samples import CRITICS, TEXT
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "Budget Vote In The Council\n"
-    "The council approved the new budget on Tuesday evening after a long debate. "
-    "Critics say that the plan for the roads is far too expensive for a small town. "
-    "Supporters reply that repairs are overdue.\n"
-    "The vote was close. Nobody expected it."
-)
-CRITICS = "Critics say that the plan for the roads is far too expensive for a small town."
 
 
 def span(text: str, quote: str) -> tuple[int, int]:
