@@ -204,6 +204,38 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
 
+# ---- Consensus: votes, bridging scores, label agreement (README "Consensus") ----------------
+# A claim is "agreed" with at least CONSENSUS_MIN_VOTES agree/disagree votes, intercept
+# >= CONSENSUS_AGREE_INTERCEPT and |factor| <= CONSENSUS_MAX_ABS_FACTOR; "rejected" when
+# intercept <= CONSENSUS_REJECT_BASE - CONSENSUS_REJECT_SLOPE * |factor|; else "divided".
+CONSENSUS_MIN_VOTES = env.int("CONSENSUS_MIN_VOTES", default=5)
+CONSENSUS_AGREE_INTERCEPT = env.float("CONSENSUS_AGREE_INTERCEPT", default=0.40)
+CONSENSUS_MAX_ABS_FACTOR = env.float("CONSENSUS_MAX_ABS_FACTOR", default=0.50)
+CONSENSUS_REJECT_BASE = env.float("CONSENSUS_REJECT_BASE", default=-0.05)
+CONSENSUS_REJECT_SLOPE = env.float("CONSENSUS_REJECT_SLOPE", default=0.8)
+CONSENSUS_MAX_GROUPS = env.int("CONSENSUS_MAX_GROUPS", default=5)
+# Sentence tags: Dawid–Skene from this many tagged sentences in the corpus, majority vote below.
+CONSENSUS_LABEL_MIN_SENTENCES = env.int("CONSENSUS_LABEL_MIN_SENTENCES", default=200)
+# Full refit (all claims, the factor model) and sweep of out-of-date claims, in seconds.
+CONSENSUS_REFIT_SECONDS = env.int("CONSENSUS_REFIT_SECONDS", default=300)
+CONSENSUS_SWEEP_SECONDS = env.int("CONSENSUS_SWEEP_SECONDS", default=30)
+CONSENSUS_REFIT_TIME_LIMIT = env.int("CONSENSUS_REFIT_TIME_LIMIT", default=1800)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "consensus-refit": {
+            "task": "annotations.tasks.refit_consensus",
+            "schedule": float(CONSENSUS_REFIT_SECONDS),
+            "options": {"expires": float(CONSENSUS_REFIT_SECONDS)},
+        },
+        "consensus-sweep": {
+            "task": "annotations.tasks.sweep_consensus",
+            "schedule": float(CONSENSUS_SWEEP_SECONDS),
+            "options": {"expires": float(CONSENSUS_SWEEP_SECONDS)},
+        },
+    }
+)
+# ---- end of consensus settings ---------------------------------------------------------------
+
 # rednote itself
 REDNOTE_CORPUS_DIR = Path(env("REDNOTE_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus")))
 REDNOTE_MAX_UPLOAD_BYTES = env.int("REDNOTE_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)

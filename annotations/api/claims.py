@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
+from annotations.api.votes import ConsensusOrderingFilter
 from annotations.api.w3c import (
     JSONLDRenderer,
     W3CPagination,
@@ -75,6 +76,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class ClaimFilter(filters.FilterSet):
     article = filters.NumberFilter(field_name="article_id", help_text="Article id.")
+    ordering = ConsensusOrderingFilter()
 
     class Meta:
         model = Claim

@@ -6,6 +6,7 @@ from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
 from annotations.api.auth import TokenView
 from annotations.api.claims import ClaimViewSet, EvidenceLinkViewSet, SearchView, SourceViewSet
+from annotations.api.votes import AgreementView, ConsensusView, CorpusConsensusView, VoteView
 
 router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="api-article")
@@ -26,5 +27,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/sources/", source_list, name="api-claim-source-list"),
     path("claims/<int:claim_id>/sources/<int:pk>/", source_detail, name="api-claim-source-detail"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("claims/<int:claim_id>/vote/", VoteView.as_view(), name="api-claim-vote"),
+    path("claims/<int:claim_id>/consensus/", ConsensusView.as_view(), name="api-claim-consensus"),
+    path("articles/<int:article_id>/agreement/", AgreementView.as_view(), name="api-article-agreement"),
+    path("consensus/", CorpusConsensusView.as_view(), name="api-consensus"),
     path("", include(router.urls)),
 ]

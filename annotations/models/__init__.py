@@ -11,18 +11,36 @@ from annotations.models.annotations import (
     Tag,
 )
 from annotations.models.articles import Article, Revision, Sentence
+from annotations.models.votes import (
+    ArticleAgreement,
+    ClaimConsensus,
+    ConsensusRun,
+    ConsensusStatus,
+    SentenceLabel,
+    UserViewpoint,
+    Vote,
+    VoteValue,
+)
 
 __all__ = [
     "AnchorState",
     "Annotation",
     "AnnotationEdit",
     "Article",
+    "ArticleAgreement",
     "Claim",
+    "ClaimConsensus",
+    "ConsensusRun",
+    "ConsensusStatus",
     "EvidenceLink",
     "Revision",
     "Sentence",
+    "SentenceLabel",
     "Source",
     "SourceStance",
     "Stance",
     "Tag",
+    "UserViewpoint",
+    "Vote",
+    "VoteValue",
 ]

@@ -24,6 +24,7 @@ from annotations.models import (
     AnnotationEdit,
     Article,
     Claim,
+    ConsensusStatus,
     EvidenceLink,
     Sentence,
     Source,
@@ -32,6 +33,7 @@ from annotations.models import (
     Tag,
 )
 from annotations.roles import is_moderator
+from annotations.selectors.consensus import UPDATING
 
 TAG_LETTERS = {Tag.CLAIM: "C", Tag.EVIDENCE: "E", Tag.OPINION: "O"}
 
@@ -65,12 +67,15 @@ class AnnotationLayer:
     stamp: str
     annotations: list[dict]
     markers: dict[int, Marker]
+    claims: dict[int, str]
+    """The consensus status of each claim drawn: a ConsensusStatus value, or "updating"."""
 
     def as_data(self) -> dict:
         return {
             "revision": self.revision,
             "annotations": self.annotations,
             "markers": {str(pk): [m.short, m.label] for pk, m in self.markers.items()},
+            "claims": {str(pk): status for pk, status in self.claims.items()},
         }
 
 
@@ -99,23 +104,34 @@ def _row(pk: int, start: int, end: int, tag: str, claim_id: int | None, username
     return {"id": pk, "start": start, "end": end, "tag": tag, "author": username, "claim": claim_id}
 
 
+def _claim_status(status: str | None, dirty: bool | None) -> str:
+    """A claim's consensus status as the reader shows it; no consensus row means no votes."""
+    if dirty:
+        return UPDATING
+    return status or ConsensusStatus.NOT_ENOUGH_VOTES
+
+
 def annotation_layer(article: Article, sentences: Iterable[Sentence]) -> AnnotationLayer:
-    """The anchored annotations of `article` (one query) and the marker of every sentence they
-    cover. `sentences` are the current revision's, in order; the article's current revision
-    must be loaded."""
+    """The anchored annotations of `article` with their claims' consensus status (one query)
+    and the marker of every sentence they cover. `sentences` are the current revision's, in
+    order; the article's current revision must be loaded."""
     stamp = stamp_of(article.annotations_changed_at)
     rows = list(
         Annotation.objects.filter(article=article, anchor_state=AnchorState.ANCHORED)
         .order_by("start", "id")
-        .values_list("id", "start", "end", "tag", "claim_id", "author_id", "author__username")
+        .values_list(
+            "id", "start", "end", "tag", "claim_id", "author_id", "author__username",
+            "claim__consensus__status", "claim__consensus__dirty",
+        )
     )
     annotatable = [s for s in sentences if s.kind in Sentence.ANNOTATABLE]
     revision = article.current_revision
     return AnnotationLayer(
         revision=revision.number if revision else 0,
         stamp=stamp,
-        annotations=[_row(pk, start, end, tag, claim, name) for pk, start, end, tag, claim, _, name in rows],
-        markers=_markers(((start, end, tag, author) for _, start, end, tag, _, author, _ in rows), annotatable),
+        annotations=[_row(pk, start, end, tag, claim, name) for pk, start, end, tag, claim, _, name, *_ in rows],
+        markers=_markers(((start, end, tag, author) for _, start, end, tag, _, author, *_ in rows), annotatable),
+        claims={claim: _claim_status(status, dirty) for _, _, _, _, claim, _, _, status, dirty in rows if claim},
     )
 
 

@@ -8,6 +8,10 @@
  * The server sends all annotations as JSON (#annotation-data) in the page, after an edit and
  * when the live poll finds a change; after this reader tags something, only the new annotation
  * (#annotation-delta-data). All arrive as htmx out-of-band swaps; this script draws them.
+ *
+ * A sentence's marker also shows the consensus status of each claim that ends in it, and on
+ * request each sentence shows its consensus tag (#sentence-tags-data, from the page's
+ * consensus section). The vote queue's keyboard shortcuts are at the end.
  */
 (() => {
   "use strict";
@@ -25,7 +29,8 @@
   let sentences = []; // {el, id, start, end, chars, painted}
   let indexOf = new Map(); // sentence element -> index in `sentences`
   let dataEl = null;
-  let data = { revision: 0, annotations: [], markers: {} };
+  let data = { revision: 0, annotations: [], markers: {}, claims: {} };
+  const marks = JSON.parse(document.getElementById("consensus-marks")?.textContent || "{}"); // status -> [symbol, words]
   let deltaEl = null;
   let delta = null; // the last annotation this reader made, as the server confirmed it
   let pending = []; // annotations being saved, drawn at once
@@ -179,33 +184,95 @@
     return mark;
   }
 
+  /** The claims ending in each sentence (by index): that sentence's marker shows their status. */
+  function claimEnds() {
+    const ends = new Map();
+    for (const a of data.annotations) {
+      if (!a.claim) continue;
+      const i = sentenceAfter(a.end - 1);
+      if (!ends.has(i)) ends.set(i, new Set());
+      ends.get(i).add(a.claim);
+    }
+    return ends;
+  }
+
+  function statusMark(claim) {
+    const status = data.claims[claim] || "not_enough_votes";
+    const [symbol, words] = marks[status] || ["", status];
+    const el = document.createElement("span");
+    el.className = "claim-status";
+    el.dataset.status = status;
+    el.title = `Claim: ${words.toLowerCase()}`;
+    const shown = document.createElement("span");
+    shown.setAttribute("aria-hidden", "true");
+    shown.textContent = symbol;
+    const said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.textContent = `, claim ${words.toLowerCase()}`;
+    el.replaceChildren(shown, said);
+    return el;
+  }
+
   function paintMarkers() {
-    for (const s of sentences) {
+    const ends = claimEnds();
+    sentences.forEach((s, i) => {
       const marker = data.markers[s.id];
       let el = s.el.nextElementSibling;
       if (el && !el.classList.contains("marker")) el = null;
       if (!marker) {
         if (el) el.remove();
-        continue;
+        return;
       }
       if (!el) {
         el = document.createElement("sup");
         el.className = "marker";
         s.el.after(el);
       }
-      if (el.dataset.short !== marker[0]) {
+      const claims = Array.from(ends.get(i) || []).sort((x, y) => x - y);
+      const signature = [marker[0], ...claims.map((c) => `${c}:${data.claims[c] || ""}`)].join(" ");
+      if (el.dataset.painted !== signature) {
         const short = document.createElement("span");
         short.setAttribute("aria-hidden", "true");
         short.textContent = marker[0];
         const label = document.createElement("span");
         label.className = "visually-hidden";
         label.textContent = ` (${marker[1]})`;
-        el.dataset.short = marker[0];
+        el.dataset.painted = signature;
         el.title = marker[1];
-        el.replaceChildren(short, label);
+        el.replaceChildren(short, label, ...claims.map(statusMark));
       }
+    });
+  }
+
+  /* Each sentence's consensus tag, shown after it while the toggle is pressed. */
+
+  let showTags = false;
+
+  function paintTags() {
+    const source = document.getElementById("sentence-tags-data");
+    const tags = source ? JSON.parse(source.textContent) : {};
+    document.getElementById("show-sentence-tags")?.setAttribute("aria-pressed", String(showTags));
+    for (const s of sentences) {
+      const tag = showTags && tags[s.id];
+      if (!tag) {
+        delete s.el.dataset.consensusTag;
+        delete s.el.dataset.consensusShort;
+        s.el.removeAttribute("title");
+        continue;
+      }
+      const [label, confidence, taggers] = tag;
+      const percent = `${Math.round(confidence * 100)}%`;
+      s.el.dataset.consensusTag = label;
+      s.el.dataset.consensusShort = `${label[0].toUpperCase()} ${percent} (${taggers})`;
+      s.el.title = `Consensus tag: ${label}, ${percent} confident, ${taggers} tagger${taggers === 1 ? "" : "s"}`;
     }
   }
+
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest("#show-sentence-tags")) return;
+    showTags = !showTags;
+    paintTags();
+  });
 
   /* Selecting */
 
@@ -461,7 +528,7 @@
   let keep = null;
   const editing = () => {
     const active = document.activeElement;
-    return panelDirty || Boolean(active && active.closest("#panel form:not(#panel-filters)"));
+    return panelDirty || Boolean(active && active.closest("#panel form:not(#panel-filters, .vote)"));
   };
   document.addEventListener("input", (event) => {
     if (event.target.closest("#panel form:not(#panel-filters)")) panelDirty = true;
@@ -492,12 +559,19 @@
     keep = null;
   });
 
-  /* New content from htmx: the reader body once it is segmented, fresh annotation data. */
+  /* New content from htmx: the reader body once it is segmented, fresh annotation data, the
+   * consensus section, a claim's consensus in the panel (its status goes on the markers). */
 
   htmx.onLoad((element) => {
     if (element.id === "reader-body") {
       index();
       paint();
+      paintTags();
+    } else if (element.id === "article-consensus") {
+      paintTags();
+    } else if (element.matches(".consensus-line[data-claim]")) {
+      data.claims[element.dataset.claim] = element.dataset.status;
+      paintMarkers();
     } else {
       const replaced = refresh();
       const added = applyDelta();
@@ -509,4 +583,35 @@
   refresh();
   paint();
   window.rednoteReady = performance.now();
+})();
+
+/* The vote queue: a agree, d disagree, u unsure, n or → next, p or ← previous. After each step
+ * the focus goes to the new claim's heading, so that screen readers announce it. */
+(() => {
+  "use strict";
+
+  if (!document.getElementById("vote-queue") || !window.htmx) return;
+  const KEYS = {
+    a: "[data-vote=agree]",
+    d: "[data-vote=disagree]",
+    u: "[data-vote=unsure]",
+    n: "a[rel=next]",
+    ArrowRight: "a[rel=next]",
+    p: "a[rel=prev]",
+    ArrowLeft: "a[rel=prev]",
+  };
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const selector = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    const target = selector && document.querySelector(`#vote-queue ${selector}`);
+    if (!target) return;
+    event.preventDefault();
+    target.click();
+  });
+
+  htmx.onLoad((element) => {
+    if (element.id === "vote-queue") document.getElementById("queue-position")?.focus();
+  });
 })();
