@@ -175,10 +175,16 @@ def annotation_update(
 
 
 def _drop_claim_if_abandoned(claim_id: int | None) -> None:
-    """A claim nobody tags any more goes, unless people already argue about it."""
+    """A claim nobody tags any more goes, unless people already vote or argue about it."""
     if claim_id is None:
         return
-    Claim.objects.filter(pk=claim_id, annotations__isnull=True, evidence_links__isnull=True, sources__isnull=True).delete()
+    Claim.objects.filter(
+        pk=claim_id,
+        annotations__isnull=True,
+        evidence_links__isnull=True,
+        sources__isnull=True,
+        votes__isnull=True,
+    ).delete()
 
 
 @transaction.atomic

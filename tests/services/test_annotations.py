@@ -10,6 +10,7 @@ from annotations.services.annotations import (
 )
 from annotations.services.claims import evidence_link_create
 from annotations.services.revisions import article_revise
+from annotations.services.votes import vote_cast
 from annotations.text.anchor import CONTEXT
 from tests.factories import ArticleFactory, UserFactory
 from tests.samples import CRITICS, TEXT
@@ -190,6 +191,13 @@ def test_deleting_the_last_claim_annotation_drops_the_claim(article, user):
     annotation = create(article, user, tag="claim")
     annotation_delete(annotation=annotation, user=user)
     assert not Annotation.objects.exists() and not Claim.objects.exists()
+
+
+def test_a_claim_people_voted_on_stays_when_its_last_annotation_goes(article, user):
+    annotation = create(article, user, tag="claim")
+    vote_cast(user=UserFactory(), claim_id=annotation.claim_id, value="agree")
+    annotation_delete(annotation=annotation, user=user)
+    assert Claim.objects.get().votes.count() == 1
 
 
 def test_every_change_moves_the_stamp_live_readers_poll(article, user):
