@@ -355,8 +355,8 @@ def consensus_sweep() -> int:
 
 
 _PACKED_VOTE = np.dtype([("user", ">i8"), ("claim", ">i8"), ("value", ">i2")])
-PACKED_CHUNK = 5_000_000
-"""Vote ids per packed read (18 bytes a vote, far below PostgreSQL's 1 GB per value)."""
+PACKED_CHUNK = 1_000_000
+"""Vote ids per packed value: 18 MB, well below PostgreSQL's 1 GB per value (and faster than larger)."""
 
 
 def read_votes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
