@@ -201,6 +201,9 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # The filesystem transport polls its folder; the default (1 s) would hand out at most one
+        # task per worker process per second.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
 
