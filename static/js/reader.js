@@ -11,7 +11,7 @@
  *
  * A sentence's marker also shows the consensus status of each claim that ends in it, and on
  * request each sentence shows its consensus tag (#sentence-tags-data, from the page's
- * consensus section). The vote queue's keyboard shortcuts are at the end.
+ * consensus section). The vote queue's keyboard shortcuts are in vote-queue.js.
  */
 (() => {
   "use strict";
@@ -583,35 +583,4 @@
   refresh();
   paint();
   window.rednoteReady = performance.now();
-})();
-
-/* The vote queue: a agree, d disagree, u unsure, n or → next, p or ← previous. After each step
- * the focus goes to the new claim's heading, so that screen readers announce it. */
-(() => {
-  "use strict";
-
-  if (!document.getElementById("vote-queue") || !window.htmx) return;
-  const KEYS = {
-    a: "[data-vote=agree]",
-    d: "[data-vote=disagree]",
-    u: "[data-vote=unsure]",
-    n: "a[rel=next]",
-    ArrowRight: "a[rel=next]",
-    p: "a[rel=prev]",
-    ArrowLeft: "a[rel=prev]",
-  };
-
-  document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
-    const selector = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
-    const target = selector && document.querySelector(`#vote-queue ${selector}`);
-    if (!target) return;
-    event.preventDefault();
-    target.click();
-  });
-
-  htmx.onLoad((element) => {
-    if (element.id === "vote-queue") document.getElementById("queue-position")?.focus();
-  });
 })();
