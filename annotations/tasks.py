@@ -8,14 +8,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from annotations.services.articles import revision_segment
-from annotations.services.consensus import (
-    article_queued_key,
-    claim_queued_key,
-    claims_refresh,
-    consensus_refit,
-    consensus_sweep,
-    labels_refresh,
-)
+from annotations.services.consensus import claims_refresh, consensus_refit, consensus_sweep
+from annotations.services.consensus_queue import article_queued_key, claim_queued_key
+from annotations.services.tag_agreement import labels_refresh
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)

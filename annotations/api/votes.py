@@ -23,7 +23,7 @@ from annotations.selectors.consensus import (
     claim_consensus,
     corpus_consensus,
 )
-from annotations.services.consensus import enqueue_article_agreement
+from annotations.services.consensus_queue import enqueue_article_agreement
 from annotations.services.votes import VOTE_VALUES, ClaimNotFound, VoteError, vote_cast
 
 STATUSES = [*ConsensusStatus.values, UPDATING]

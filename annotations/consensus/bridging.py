@@ -189,6 +189,12 @@ def fit(
     if not 0 < relaxation < 2:
         raise ValueError("relaxation must be in (0, 2)")
     r = _ratings(users, claims, values, n_users, n_claims)
+    if r.n == 0:
+        # Nothing to fit: everything at zero, with the penalties of one rating per row, so
+        # that refreshing claims against this fit is still a well-posed problem.
+        ridge = (lambda_intercept, lambda_factor)
+        zeros = np.zeros(n_users), np.zeros(n_users), np.zeros(n_claims), np.zeros(n_claims)
+        return BridgingFit(0.0, *zeros, n_iter=0, converged=True, user_ridge=ridge, claim_ridge=ridge)
     user_active, claim_active = r.user_n > 0, r.claim_n > 0
     per_user = r.n / max(1, int(np.count_nonzero(user_active)))
     per_claim = r.n / max(1, int(np.count_nonzero(claim_active)))

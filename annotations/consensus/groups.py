@@ -225,6 +225,8 @@ def divisiveness(agree: np.ndarray, seen: np.ndarray) -> np.ndarray:
     that voted on it (0 when fewer than two groups did). 0 = groups agree, 1 = opposite."""
     a = np.asarray(agree, dtype=np.float64)
     s = np.asarray(seen, dtype=np.float64)
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1])
     p = (a + 1.0) / (s + 2.0)
     voted = s > 0
     hi = np.where(voted, p, -np.inf).max(axis=0)

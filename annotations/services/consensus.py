@@ -1,5 +1,6 @@
-"""Consensus from votes and tags: the full refit, refreshing claims between refits, the sweep
-that catches up on out-of-date claims, and agreement on sentence tags.
+"""Consensus from votes: the full refit, refreshing claims between refits, and the sweep that
+catches up on out-of-date claims (and on tag agreement, `tag_agreement`). Queueing the work
+after a vote is `consensus_queue`.
 
 The maths is `annotations.consensus`; this module maps database ids to array indices and back
 and writes the results with bulk statements.
@@ -17,54 +18,28 @@ and writes the results with bulk statements.
 """
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from itertools import chain
 
-import kombu.exceptions
 import numpy as np
-import redis.exceptions
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, models, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
-from annotations.consensus import alpha, bridging, groups, labels
+from annotations.consensus import bridging, groups
 from annotations.consensus.wilson import wilson_interval
-from annotations.models import (
-    Annotation,
-    Article,
-    ArticleAgreement,
-    Claim,
-    ClaimConsensus,
-    ConsensusRun,
-    SentenceLabel,
-    Tag,
-    UserViewpoint,
-    Vote,
-    VoteValue,
-)
+from annotations.models import Claim, ClaimConsensus, ConsensusRun, UserViewpoint, Vote, VoteValue
+from annotations.services.bulk import BATCH, bulk_upsert, chunks
+from annotations.services.tag_agreement import labels_refresh
 
-logger = logging.getLogger(__name__)
-
-BATCH = 5000
-"""Rows per bulk statement."""
 REFRESH_BATCH = 500
 """Claims refreshed together by the sweep."""
-QUEUED_TTL = 30
-"""Seconds a queued refresh blocks another one for the same claim (a lost task frees it)."""
-QUEUE_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
-"""What a broker or cache that is down raises. The work is then left to the sweep."""
-
 _CLAIM_FIELDS = [
     "votes", "agree", "disagree", "unsure", "agree_share", "wilson_low", "wilson_high", "intercept",
     "factor", "status", "groups", "group_consensus", "divisiveness", "computed_at", "dirty",
 ]
-_TAGS = list(Tag.values)
 
 
 def thresholds() -> bridging.Thresholds:
@@ -76,99 +51,6 @@ def thresholds() -> bridging.Thresholds:
         reject_base=settings.CONSENSUS_REJECT_BASE,
         reject_slope=settings.CONSENSUS_REJECT_SLOPE,
     )
-
-
-def _chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _bulk_upsert(model, rows: Iterable[dict], *, update_fields: list[str]) -> None:
-    """Insert `rows` (dicts from every column's attribute name to its value); where the primary
-    key exists already, update `update_fields` (or, when empty, leave the row alone). Call
-    inside a transaction.
-
-    On PostgreSQL the rows are COPY'd into a temporary table and merged with one INSERT … ON
-    CONFLICT, and no model instances are made: for 100k rows that is several times faster
-    than bulk_create, whose time goes into building instances and multi-row INSERTs.
-    """
-    pk = model._meta.pk
-    if connection.vendor != "postgresql":
-        objs = [model(**row) for row in rows]
-        if update_fields:
-            model.objects.bulk_create(
-                objs, batch_size=BATCH, update_conflicts=True, unique_fields=[pk.name], update_fields=update_fields
-            )
-        else:
-            model.objects.bulk_create(objs, batch_size=BATCH, ignore_conflicts=True)
-        return
-    quote = connection.ops.quote_name
-    fields = model._meta.concrete_fields
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in (model._meta.get_field(f).column for f in update_fields))
-    json = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE consensus_upsert (LIKE {table}) ON COMMIT DROP")
-        with cursor.copy(f"COPY consensus_upsert ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([Jsonb(row[name]) if is_json else row[name] for name, is_json in json])
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM consensus_upsert "
-            f"ON CONFLICT ({quote(pk.column)}) " + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
-        )
-        cursor.execute("DROP TABLE consensus_upsert")
-
-
-# ---- Queueing (after commit) --------------------------------------------------------------
-
-
-def _queued_key(kind: str, pk: int) -> str:
-    # Named after the database too, so that deployments and test runs sharing a Redis do not
-    # hold back each other's work.
-    return f"consensus:queued:{connection.settings_dict['NAME']}:{kind}:{pk}"
-
-
-def claim_queued_key(claim_id: int) -> str:
-    return _queued_key("claim", claim_id)
-
-
-def article_queued_key(article_id: int) -> str:
-    return _queued_key("article", article_id)
-
-
-def _enqueue_once(key: str, task, pk: int) -> None:
-    """Queue `task(pk)` unless the same one is queued and not started yet. The task deletes the
-    key before it reads anything, so changes made while it runs queue it again."""
-    try:
-        if cache.add(key, 1, timeout=QUEUED_TTL):
-            try:
-                task.delay(pk)
-            except QUEUE_ERRORS:
-                cache.delete(key)
-                raise
-    except QUEUE_ERRORS as error:
-        logger.warning("Could not queue %s(%s), the sweep will catch up: %s", task.name, pk, error)
-
-
-def enqueue_claim_refresh(claim_id: int) -> None:
-    from annotations.tasks import refresh_claim_consensus
-
-    _enqueue_once(claim_queued_key(claim_id), refresh_claim_consensus, claim_id)
-
-
-def enqueue_article_agreement(article_id: int) -> None:
-    from annotations.tasks import refresh_article_agreement
-
-    _enqueue_once(article_queued_key(article_id), refresh_article_agreement, article_id)
-
-
-def enqueue_refit() -> None:
-    from annotations.tasks import refit_consensus
-
-    try:
-        refit_consensus.delay()
-    except QUEUE_ERRORS as error:
-        logger.warning("Could not queue a refit, the scheduled one will catch up: %s", error)
 
 
 # ---- Per-claim numbers ------------------------------------------------------------------
@@ -188,7 +70,7 @@ class _ClaimVotes:
 def _claim_rows(
     votes: _ClaimVotes, intercept: np.ndarray, factor: np.ndarray, group_sizes: list[int], now
 ) -> list[dict]:
-    """Consensus rows (as for `_bulk_upsert`) for every claim in `votes.claim_ids`, given the
+    """Consensus rows (as for `bulk_upsert`) for every claim in `votes.claim_ids`, given the
     model's estimates; not dirty, at version 0 if new."""
     k = votes.claim_ids.size
     agree = np.bincount(votes.index, weights=votes.value == VoteValue.AGREE, minlength=k).astype(np.int64)
@@ -202,8 +84,8 @@ def _claim_rows(
     g_agree, g_seen = groups.group_agree_shares(votes.group, voter, votes.index, votes.value, k, n_groups)
     g_disagree, _ = groups.group_agree_shares(votes.group, voter, votes.index, -votes.value, k, n_groups)
     grouped = g_seen.sum(axis=0) > 0  # never true without groups
-    group_consensus = groups.group_aware_consensus(g_agree, g_seen) if n_groups else np.zeros(k)
-    divisiveness = groups.divisiveness(g_agree, g_seen) if n_groups else np.zeros(k)
+    group_consensus = groups.group_aware_consensus(g_agree, g_seen)
+    divisiveness = groups.divisiveness(g_agree, g_seen)
 
     rows = []
     for c in range(k):
@@ -254,7 +136,7 @@ def _save_claim_rows(rows: list[dict], read_versions: dict[int, int], *, every_r
     with transaction.atomic():
         fresh = sorted(row["claim_id"] for row in rows if row["claim_id"] not in read_versions)
         live: set[int] = set()
-        for chunk in _chunks(fresh):
+        for chunk in chunks(fresh):
             claims = Claim.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
             live.update(claims.values_list("pk", flat=True))
         locked = ClaimConsensus.objects.select_for_update().order_by("claim_id")
@@ -262,7 +144,7 @@ def _save_claim_rows(rows: list[dict], read_versions: dict[int, int], *, every_r
             current = dict(locked.values_list("claim_id", "version"))
         else:
             current = {}
-            for chunk in _chunks(sorted(row["claim_id"] for row in rows)):
+            for chunk in chunks(sorted(row["claim_id"] for row in rows)):
                 current.update(locked.filter(claim_id__in=chunk).values_list("claim_id", "version"))
         existing, new = [], []
         for row in rows:
@@ -271,9 +153,9 @@ def _save_claim_rows(rows: list[dict], read_versions: dict[int, int], *, every_r
                 existing.append(row)
             elif row["claim_id"] in live:
                 new.append(row)
-        _bulk_upsert(ClaimConsensus, existing, update_fields=_CLAIM_FIELDS)
+        bulk_upsert(ClaimConsensus, existing, update_fields=_CLAIM_FIELDS)
         # A vote may have inserted the row meanwhile: its version wins and the row stays dirty.
-        _bulk_upsert(ClaimConsensus, new, update_fields=[])
+        bulk_upsert(ClaimConsensus, new, update_fields=[])
 
 
 # ---- Refreshing claims between refits -------------------------------------------------------
@@ -343,7 +225,7 @@ def consensus_sweep() -> int:
         if dirty or Vote.objects.exists():
             consensus_refit()
     else:
-        for chunk in _chunks(dirty, REFRESH_BATCH):
+        for chunk in chunks(dirty, REFRESH_BATCH):
             claims_refresh(claim_ids=chunk)
     stale = list(stale_agreement_articles().values_list("pk", flat=True))
     if stale:
@@ -383,15 +265,6 @@ def read_votes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = Vote.objects.order_by().values_list("user_id", "claim_id", "value").iterator(chunk_size=20_000)
     table = np.fromiter(chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
     return table[:, 0], table[:, 1], table[:, 2]
-
-
-def _fit(users, claims, values, n_users: int, n_claims: int) -> bridging.BridgingFit:
-    """The bridging fit; with no agree or disagree votes at all, everything at zero and the
-    penalties of one rating per claim (so that refreshes have a well-posed problem)."""
-    if values.size:
-        return bridging.fit(users, claims, values, n_users=n_users, n_claims=n_claims)
-    zeros = np.zeros(n_users), np.zeros(n_users), np.zeros(n_claims), np.zeros(n_claims)
-    return bridging.BridgingFit(0.0, *zeros, n_iter=0, converged=True, claim_ridge=(0.15, 0.03))  # fit()'s λ
 
 
 def _replace_viewpoints(user_ids: np.ndarray, intercept: np.ndarray, factor: np.ndarray, group: np.ndarray) -> None:
@@ -434,7 +307,10 @@ def consensus_refit() -> ConsensusRun:
     claim_ids, c = np.unique(np.concatenate([claim_id, np.fromiter(read_versions, dtype=np.int64)]), return_inverse=True)
     c = c[: claim_id.size]  # claims with a row but no votes any more are rewritten as empty
     rated = value != VoteValue.UNSURE
-    fit = _fit(u[rated], c[rated], (value[rated] == VoteValue.AGREE).astype(np.float64), user_ids.size, claim_ids.size)
+    fit = bridging.fit(
+        u[rated], c[rated], (value[rated] == VoteValue.AGREE).astype(np.float64),
+        n_users=user_ids.size, n_claims=claim_ids.size,
+    )
     lap("fit")
     group = groups.opinion_groups(
         u, c, value, n_users=user_ids.size, n_claims=claim_ids.size, max_groups=settings.CONSENSUS_MAX_GROUPS
@@ -470,100 +346,4 @@ def consensus_refit() -> ConsensusRun:
     run.save()
     return run
 
-
-# ---- Agreement on sentence tags ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Agreement:
-    alpha: float | None
-    reading: str
-    n_units: int
-    n_taggers: int
-
-
-def _agreement(items: np.ndarray, coders: np.ndarray, tags: np.ndarray) -> Agreement:
-    a = alpha.krippendorff_alpha_nominal(items, coders, tags) if items.size else float("nan")
-    return Agreement(
-        alpha=None if np.isnan(a) else a,
-        reading=alpha.interpret_alpha(a),
-        n_units=int((np.unique(items, return_counts=True)[1] >= 2).sum()),
-        n_taggers=int(np.unique(coders).size),
-    )
-
-
-def _tag_triples() -> np.ndarray:
-    """(article, sentence, author, tag index) per person and sentence of the articles' current
-    text: the tag of that person's annotation covering the sentence, the latest if several."""
-    rows = (
-        Annotation.sentences.through.objects.filter(sentence__revision_id=F("annotation__article__current_revision_id"))
-        .order_by("annotation__created_at", "annotation_id")
-        .values_list("annotation__article_id", "sentence_id", "annotation__author_id", "annotation__tag")
-    )
-    latest = {(sentence, author): (article, _TAGS.index(tag)) for article, sentence, author, tag in rows}
-    return np.array(
-        sorted((article, sentence, author, tag) for (sentence, author), (article, tag) in latest.items()),
-        dtype=np.int64,
-    ).reshape(-1, 4)
-
-
-def _sentence_labels(triples: np.ndarray, wanted: np.ndarray) -> tuple[list[SentenceLabel], str]:
-    """Consensus tags of the sentences of the `wanted` articles, from one model of the whole
-    corpus, and the method used (see `labels_refresh`)."""
-    items, first, item = np.unique(triples[:, 1], return_index=True, return_inverse=True)
-    _, worker = np.unique(triples[:, 2], return_inverse=True)
-    dawid_skene = items.size >= settings.CONSENSUS_LABEL_MIN_SENTENCES
-    method = labels.dawid_skene if dawid_skene else labels.majority_vote
-    result = method(
-        item, worker, triples[:, 3], n_items=items.size, n_workers=int(worker.max(initial=-1)) + 1,
-        n_classes=len(_TAGS),
-    )
-    article = triples[first, 0]
-    rows = [
-        SentenceLabel(
-            sentence_id=int(items[i]), article_id=int(article[i]), label=_TAGS[result.label[i]],
-            confidence=float(result.confidence[i]), n_taggers=int(result.n_annotators[i]),
-        )
-        for i in np.flatnonzero(np.isin(article, wanted))
-    ]
-    return rows, "dawid_skene" if dawid_skene else "majority_vote"
-
-
-def labels_refresh(*, article_ids: Iterable[int] | None = None) -> Agreement:
-    """Consensus tag per sentence and Krippendorff's alpha per article, written for these
-    articles (all when None); returns the alpha over the whole corpus.
-
-    The tags come from one model of the whole corpus, since how reliable a tagger is belongs to
-    the person, not the article. Dawid–Skene needs many tagged sentences to learn that: on
-    little data it does worse than counting and can collapse to a uniform posterior. So below
-    CONSENSUS_LABEL_MIN_SENTENCES tagged sentences the tag is the majority vote (confidence:
-    its share of the votes; ties go to claim, then evidence, then opinion).
-    """
-    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=list(article_ids))
-    changed = dict(articles.values_list("pk", "annotations_changed_at"))  # before the tags: see ArticleAgreement
-    triples = _tag_triples()
-    wanted = np.fromiter(changed, dtype=np.int64)
-    sentence_labels, method = _sentence_labels(triples, wanted)
-    mine = triples[np.isin(triples[:, 0], wanted)]
-    bounds = np.flatnonzero(np.diff(mine[:, 0])) + 1
-    parts = np.split(mine, bounds) if mine.size else []
-    agreements = {int(part[0, 0]): _agreement(part[:, 1], part[:, 2], part[:, 3]) for part in parts}
-    untagged = _agreement(*(np.zeros(0, dtype=np.int64),) * 3)
-    now = timezone.now()
-    with transaction.atomic():
-        for chunk in _chunks(wanted.tolist()):
-            SentenceLabel.objects.filter(article_id__in=chunk).delete()
-        SentenceLabel.objects.bulk_create(sentence_labels, batch_size=BATCH)
-        ArticleAgreement.objects.bulk_create(
-            [
-                ArticleAgreement(
-                    article_id=pk, alpha=a.alpha, reading=a.reading, n_units=a.n_units, n_taggers=a.n_taggers,
-                    label_method=method, source_changed_at=changed[pk], computed_at=now,
-                )
-                for pk, a in ((pk, agreements.get(pk, untagged)) for pk in changed)
-            ],
-            batch_size=BATCH, update_conflicts=True, unique_fields=["article"],
-            update_fields=["alpha", "reading", "n_units", "n_taggers", "label_method", "source_changed_at", "computed_at"],
-        )
-    return _agreement(triples[:, 1], triples[:, 2], triples[:, 3])
 

@@ -16,7 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations.models import Claim, ClaimConsensus, Vote, VoteValue
-from annotations.services.consensus import BATCH, enqueue_claim_refresh, enqueue_refit
+from annotations.services.bulk import BATCH, chunks
+from annotations.services.consensus_queue import enqueue_claim_refresh, enqueue_refit
 
 VOTE_VALUES = {"agree": VoteValue.AGREE, "disagree": VoteValue.DISAGREE, "unsure": VoteValue.UNSURE}
 
@@ -39,8 +40,7 @@ class ClaimNotFound(VoteError):
 def _mark_out_of_date(claim_ids: Sequence[int]) -> None:
     """Make sure the claims have a consensus row and flag it: dirty, and a new version."""
     now = timezone.now()
-    for start in range(0, len(claim_ids), BATCH):
-        chunk = claim_ids[start : start + BATCH]
+    for chunk in chunks(claim_ids):
         ClaimConsensus.objects.bulk_create([ClaimConsensus(claim_id=pk) for pk in chunk], ignore_conflicts=True)
         ClaimConsensus.objects.filter(claim_id__in=chunk).update(version=F("version") + 1, dirty=True, dirty_at=now)
 
@@ -90,8 +90,7 @@ def _user_ids(usernames: list[str]) -> tuple[dict[str, int], int]:
     """Ids for these usernames; unknown ones become accounts that cannot sign in."""
     User = get_user_model()
     ids: dict[str, int] = {}
-    for start in range(0, len(usernames), BATCH):
-        chunk = usernames[start : start + BATCH]
+    for chunk in chunks(usernames):
         ids.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
     missing = [name for name in usernames if name not in ids]
     accounts = []
@@ -100,8 +99,8 @@ def _user_ids(usernames: list[str]) -> tuple[dict[str, int], int]:
         account.set_unusable_password()
         accounts.append(account)
     User.objects.bulk_create(accounts, batch_size=BATCH)
-    for start in range(0, len(missing), BATCH):
-        ids.update(User.objects.filter(username__in=missing[start : start + BATCH]).values_list("username", "pk"))
+    for chunk in chunks(missing):
+        ids.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
     return ids, len(missing)
 
 
@@ -124,8 +123,7 @@ def votes_import(*, votes: Sequence[ImportedVote]) -> ImportResult:
     result = ImportResult()
     claim_ids = sorted({vote.claim_id for vote in votes})
     live: set[int] = set()
-    for start in range(0, len(claim_ids), BATCH):
-        chunk = claim_ids[start : start + BATCH]
+    for chunk in chunks(claim_ids):
         claims = Claim.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
         live.update(claims.values_list("pk", flat=True))
     latest: dict[tuple[str, int], ImportedVote] = {}

@@ -20,7 +20,7 @@ from django_htmx.http import push_url
 
 from annotations.selectors.consensus import claim_consensus, corpus_consensus
 from annotations.selectors.consensus_pages import article_consensus, vote_queue
-from annotations.services.consensus import enqueue_article_agreement
+from annotations.services.consensus_queue import enqueue_article_agreement
 from annotations.services.votes import VOTE_VALUES, ClaimNotFound, vote_cast
 
 STOP_POLLING = 286

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from annotations.models import Claim, ClaimConsensus, Vote
 from annotations.services.claims import evidence_link_create, source_create
-from annotations.services.consensus import article_queued_key, claim_queued_key, consensus_refit
+from annotations.services.consensus import consensus_refit
+from annotations.services.consensus_queue import article_queued_key, claim_queued_key
 from annotations.services.votes import vote_cast
 from tests.factories import AnnotationFactory, ArticleFactory
 

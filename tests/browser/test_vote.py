@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from annotations.models import ClaimConsensus, Sentence, Vote
 from annotations.services.annotations import annotation_create
-from annotations.services.consensus import article_queued_key, claim_queued_key
+from annotations.services.consensus_queue import article_queued_key, claim_queued_key
 from annotations.services.votes import vote_cast
 from tests.browser.test_annotate import sign_in
 from tests.factories import ArticleFactory, UserFactory

@@ -145,6 +145,15 @@ def test_rows_without_ratings_are_zero():
     assert not f.claim_intercept[10:].any() and not f.claim_factor[10:].any()
 
 
+def test_no_ratings_at_all_fit_to_zero_and_new_votes_can_still_be_refreshed():
+    empty = np.zeros(0, dtype=np.int64)
+    f = bridging.fit(empty, empty, np.zeros(0), n_users=3, n_claims=2)
+    assert f.mu == 0.0 and f.converged
+    assert not f.user_intercept.any() and not f.claim_factor.any() and f.claim_intercept.size == 2
+    intercept, _ = refresh_claims(f, np.arange(6), np.zeros(6, dtype=np.int64), np.ones(6), claim_ids_subset=np.arange(1))
+    assert intercept[0] > 0  # six agrees after an empty fit: the claim's intercept rises
+
+
 def test_duplicate_ratings_are_rejected():
     with pytest.raises(ValueError, match="duplicate"):
         bridging.fit(np.array([0, 0]), np.array([1, 1]), np.array([1.0, 0.0]), n_users=1, n_claims=2)

@@ -156,3 +156,4 @@ def test_divisiveness_edge_cases():
     assert div[0] == pytest.approx(11 / 12 - 1 / 12)
     assert div[1] == 0.0 and div[2] == 0.0
     assert div[3] == 0.0  # only one group voted
+    assert divisiveness(np.zeros((0, 3)), np.zeros((0, 3))).tolist() == [0.0, 0.0, 0.0]  # no groups yet

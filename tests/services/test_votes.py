@@ -6,7 +6,7 @@ import redis.exceptions
 from django.core.cache import cache
 
 from annotations.models import Claim, ClaimConsensus, Vote
-from annotations.services.consensus import claim_queued_key
+from annotations.services.consensus_queue import claim_queued_key
 from annotations.services.votes import ClaimNotFound, VoteError, vote_cast
 from annotations.tasks import refresh_claim_consensus
 from tests.factories import ArticleFactory, UserFactory

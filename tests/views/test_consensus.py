@@ -14,7 +14,8 @@ from annotations.models import Claim, ClaimConsensus, Sentence, Vote
 from annotations.selectors.consensus import corpus_consensus
 from annotations.services.annotations import annotation_create
 from annotations.services.claims import evidence_link_create, source_create
-from annotations.services.consensus import article_queued_key, consensus_refit
+from annotations.services.consensus import consensus_refit
+from annotations.services.consensus_queue import article_queued_key
 from annotations.services.votes import vote_cast
 from tests.factories import ArticleFactory, UserFactory
 

@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from annotations.models import Claim, ClaimConsensus, ConsensusRun, Vote
-from annotations.services.consensus import claim_queued_key, consensus_refit
+from annotations.services.consensus import consensus_refit
+from annotations.services.consensus_queue import claim_queued_key
 from annotations.services.votes import vote_cast
 from annotations.tasks import refresh_claim_consensus, sweep_consensus
 from tests.factories import ArticleFactory
