@@ -36,3 +36,14 @@ def test_check_deploy_is_clean_with_debug_off_and_a_real_secret():
 def test_debug_off_without_a_secret_refuses_to_start():
     result = run_manage("check", DEBUG="false")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_collectstatic_hashes_the_reader_modules_and_their_imports(tmp_path):
+    secret = "x" * 20 + "a-real-secret-with-enough-entropy-0123456789"
+    result = run_manage("collectstatic", "--noinput", DEBUG="false", SECRET_KEY=secret, STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = __import__("json").loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    main = (tmp_path / manifest["js/reader/main.js"]).read_text()
+    for module in ("paint", "panel", "text"):
+        hashed = Path(manifest[f"js/reader/{module}.js"]).name
+        assert hashed != f"{module}.js" and f'from "./{hashed}"' in main
