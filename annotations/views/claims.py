@@ -16,13 +16,21 @@ from annotations.selectors.claims import corpus_search
 from annotations.selectors.reader import claim_page
 from annotations.services.annotations import AnnotationError
 from annotations.services.claims import source_create
+from annotations.views.consensus import block_unit, unit_context
 
 SOURCE_FORMS = {"link": LinkSourceForm, "passage": PassageSourceForm}
 _FIELD_OF_ERROR = {"passage_start": "passage", "passage_end": "passage", "url": "url", "title": "title", "note": "note"}
 
 
 def _page(request: HttpRequest, pk: int, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
-    context = {"page": claim_page(pk), "link_form": LinkSourceForm(), "passage_form": PassageSourceForm(), **bound}
+    """The claim page, its consensus block included (it polls while its numbers are updating)."""
+    context = {
+        "page": claim_page(pk),
+        "link_form": LinkSourceForm(),
+        "passage_form": PassageSourceForm(),
+        **unit_context(request, pk, block_unit(pk)),
+        **bound,
+    }
     return render(request, "annotations/claim_detail.html", context, status=status)
 
 

@@ -52,26 +52,49 @@ class QueueVoteForm(VoteForm):
 
 def _unit(data, claim_id: int) -> dict:
     form = UnitForm(data)
-    return form.cleaned_data if form.is_valid() else {"view": "block", "slot": f"c{claim_id}"}
+    return form.cleaned_data if form.is_valid() else block_unit(claim_id)
+
+
+def unit_context(request: HttpRequest, claim_id: int, unit: dict, *, message: str = "") -> dict:
+    """What a claim's consensus element shows; `c` is None when the claim is gone."""
+    return {
+        "unit": unit,
+        "message": message,
+        "status_target": STATUS_TARGETS[unit["view"]],
+        "c": claim_consensus(claim_id, user=request.user),
+        "refresh_url": f"{reverse('claim-consensus', args=[claim_id])}?{urlencode(unit)}",
+        "vote_url": reverse("claim-vote", args=[claim_id]),
+        "sign_in_next": request.htmx.current_url_abs_path or reverse("claim-detail", args=[claim_id]),
+    }
 
 
 def _render_unit(
     request: HttpRequest, claim_id: int, unit: dict, *, status: int | None = None, message: str = ""
 ) -> HttpResponse:
     """The consensus element of a claim; 404 with a message when the claim is gone."""
-    consensus = claim_consensus(claim_id, user=request.user)
-    context = {"unit": unit, "message": message, "status_target": STATUS_TARGETS[unit["view"]]}
+    context = unit_context(request, claim_id, unit, message=message)
+    consensus = context["c"]
     if consensus is None:
         return render(request, "annotations/partials/consensus_gone.html", context, status=404)
     if status is None:
         status = STOP_POLLING if consensus.up_to_date else 200
-    context.update(
-        c=consensus,
-        refresh_url=f"{reverse('claim-consensus', args=[claim_id])}?{urlencode(unit)}",
-        vote_url=reverse("claim-vote", args=[claim_id]),
-        sign_in_next=request.htmx.current_url_abs_path or reverse("claim-detail", args=[claim_id]),
-    )
     return render(request, UNIT_TEMPLATES[unit["view"]], context, status=status)
+
+
+def block_unit(claim_id: int) -> dict:
+    """The consensus block on the claim page."""
+    return {"view": "block", "slot": f"c{claim_id}"}
+
+
+def _answer_vote(request: HttpRequest, claim_id: int, unit: dict, message: str, *, status: int = 200) -> HttpResponse:
+    """An htmx vote gets its element back; a plain form post (no JavaScript) goes back to the
+    claim page with the message."""
+    if request.htmx:
+        return _render_unit(request, claim_id, unit, status=status, message=message)
+    messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, message)
+    if status == 404:
+        return redirect("article-list")
+    return redirect("claim-detail", claim_id)
 
 
 @require_GET
@@ -84,16 +107,18 @@ def claim_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Agree, disagree or be unsure, from the claim page or the reader's panel (htmx)."""
     unit = _unit(request.POST, pk)
     if not request.user.is_authenticated:
+        if not request.htmx:
+            return redirect_to_login(reverse("claim-detail", args=[pk]))
         return _render_unit(request, pk, unit, status=403, message="Sign in to vote.")
     form = VoteForm(request.POST)
     if not form.is_valid():
-        return _render_unit(request, pk, unit, status=400, message="Choose agree, disagree or unsure.")
+        return _answer_vote(request, pk, unit, "Choose agree, disagree or unsure.", status=400)
     value = form.cleaned_data["value"]
     try:
         vote_cast(user=request.user, claim_id=pk, value=value)
     except ClaimNotFound:
-        return _render_unit(request, pk, unit, message=CLAIM_GONE)
-    return _render_unit(request, pk, unit, status=200, message=f"Saved: {SAVED[value]}.")
+        return _answer_vote(request, pk, unit, CLAIM_GONE, status=404)
+    return _answer_vote(request, pk, unit, f"Saved: {SAVED[value]}.")
 
 
 @require_http_methods(["GET", "POST"])

@@ -145,11 +145,45 @@ def test_the_block_counts_evidence_and_sources(client, article):
     assert "Sources: <a href=\"#sources-title\">0 supporting, 1 contradicting</a>" in html
 
 
-def test_the_claim_page_loads_its_consensus_block_and_links_the_queue(client, article):
+def test_the_claim_page_shows_its_consensus_in_the_page_and_links_the_queue(client, article):
     claim = claim_at(article, 1)
+    for user in voters(3):
+        vote_cast(user=user, claim_id=claim.pk, value="agree")
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert f'hx-get="/claims/{claim.pk}/consensus/?view=block&amp;slot=c{claim.pk}" hx-trigger="load"' in html
+    # Out of date: the block says so and polls itself.
+    assert "Counting the latest votes" in html and "3 votes" not in html
+    assert f'hx-get="/claims/{claim.pk}/consensus/?view=block&amp;slot=c{claim.pk}" hx-trigger="every 1s"' in html
     assert 'id="vote-status"' in html and f'href="/articles/{article.pk}/vote/?claim={claim.pk}"' in html
+
+    consensus_refit()
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "3 votes: 3 agree, 0 disagree, 0 unsure" in html and "hx-trigger" not in html
+
+
+def test_voting_without_javascript_returns_to_the_claim_page_with_a_message(client, article):
+    claim = claim_at(article, 1)
+    url = reverse("claim-vote", args=[claim.pk])
+    response = client.post(url, {"value": "agree"})
+    assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next=/claims/{claim.pk}/"
+
+    user = UserFactory(username="ada")
+    client.force_login(user)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert f'method="post" action="{url}"' in html and 'name="csrfmiddlewaretoken"' in html
+    response = client.post(url, {"value": "disagree"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [(claim.get_absolute_url(), 302)]
+    assert "Saved: you disagree." in html and pressed(html) == ["disagree"]
+    assert Vote.objects.get(user=user).value == -1
+
+    response = client.post(url, {"value": "maybe"}, follow=True)
+    assert "Choose agree, disagree or unsure." in response.content.decode()
+    gone = claim.pk
+    claim.delete()
+    response = client.post(url, {"value": "agree"}, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "This claim was deleted meanwhile; your vote was not saved." in response.content.decode()
+    assert not Vote.objects.filter(claim_id=gone).exists()
 
 
 def test_voting_from_the_readers_panel(client, article):
