@@ -14,6 +14,7 @@ from annotations.services.articles import (
     article_create,
     article_import_file,
 )
+from annotations.views.consensus import current_article_consensus
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
@@ -23,8 +24,10 @@ def article_index(request: HttpRequest) -> HttpResponse:
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reader = article_reader(pk)
-    template = "annotations/partials/reader_body.html" if request.htmx else "annotations/article_detail.html"
-    return render(request, template, {"reader": reader, "article": reader.article})
+    if request.htmx:
+        return render(request, "annotations/partials/reader_body.html", {"reader": reader, "article": reader.article})
+    context = {"reader": reader, "article": reader.article, "consensus": current_article_consensus(pk)}
+    return render(request, "annotations/article_detail.html", context)
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url
 
 from annotations.selectors.consensus import claim_consensus, corpus_consensus
-from annotations.selectors.consensus_pages import article_consensus, vote_queue
+from annotations.selectors.consensus_pages import ArticleConsensus, article_consensus, vote_queue
 from annotations.services.consensus_queue import enqueue_article_agreement
 from annotations.services.votes import VOTE_VALUES, ClaimNotFound, vote_cast
 
@@ -168,13 +168,18 @@ def _queue_answer(
     return push_url(response, url)
 
 
+def current_article_consensus(article_id: int) -> ArticleConsensus:
+    """The reader's consensus section: the article's claims by status and its tag agreement.
+    Tag agreement that is out of date is queued for a recompute (the section polls until then)."""
+    consensus = article_consensus(article_id)
+    if not consensus.agreement.up_to_date:
+        enqueue_article_agreement(article_id)
+    return consensus
+
+
 @require_GET
 def article_consensus_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reader's consensus section: the article's claims by status and its tag agreement.
-    Tag agreement that is out of date is queued for a recompute."""
-    consensus = article_consensus(pk)
-    if not consensus.agreement.up_to_date:
-        enqueue_article_agreement(pk)
+    consensus = current_article_consensus(pk)
     status = STOP_POLLING if consensus.up_to_date else 200
     return render(request, "annotations/partials/consensus_article.html", {"consensus": consensus}, status=status)
 

@@ -322,6 +322,8 @@ def test_the_article_sums_up_its_claims_by_consensus_status(client):
     counts = dict(re.findall(r'<li data-status="(\w+)">.*?</span> (\d+) ', html))
     assert counts == {"agreed": "2", "rejected": "1", "divided": "2", "not_enough_votes": "1"}
     assert "6 claims:" in html and f'href="/articles/{article.pk}/vote/"' in html
+    page = client.get(article.get_absolute_url()).content.decode()  # the reader has it in the page
+    assert dict(re.findall(r'<li data-status="(\w+)">.*?</span> (\d+) ', page)) == counts
 
     ClaimConsensus.objects.filter(claim=claims[0]).update(dirty=True)
     response = article_section(client, article)
