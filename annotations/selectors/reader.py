@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -44,10 +44,16 @@ def stamp_of(moment: dt.datetime | None) -> str:
 
 
 def live_stamp(article_id: int) -> str:
-    """The article's current change stamp (one query)."""
-    found = Article.objects.filter(pk=article_id).values_list("annotations_changed_at", flat=True)
-    for moment in found:
-        return stamp_of(moment)
+    """The article's current change stamp (one query). It moves when an annotation changes and
+    when a claim's consensus does: a vote makes it out of date (`dirty_at`), a recompute
+    brings it up to date (`computed_at`), and either changes the claim's mark in the reader."""
+    found = (
+        Article.objects.filter(pk=article_id)
+        .annotate(computed=Max("claims__consensus__computed_at"), dirtied=Max("claims__consensus__dirty_at"))
+        .values_list("annotations_changed_at", "computed", "dirtied")
+    )
+    for moments in found:
+        return "-".join(stamp_of(moment) for moment in moments)
     raise Http404("No such article.")
 
 
@@ -112,10 +118,11 @@ def _claim_status(status: str | None, dirty: bool | None) -> str:
 
 
 def annotation_layer(article: Article, sentences: Iterable[Sentence]) -> AnnotationLayer:
-    """The anchored annotations of `article` with their claims' consensus status (one query)
+    """The anchored annotations of `article` with their claims' consensus status (two queries)
     and the marker of every sentence they cover. `sentences` are the current revision's, in
-    order; the article's current revision must be loaded."""
-    stamp = stamp_of(article.annotations_changed_at)
+    order; the article's current revision must be loaded. The stamp is read first, so that a
+    change made meanwhile shows in the next live update."""
+    stamp = live_stamp(article.pk)
     rows = list(
         Annotation.objects.filter(article=article, anchor_state=AnchorState.ANCHORED)
         .order_by("start", "id")

@@ -179,6 +179,11 @@ def test_the_reader_marks_claims_with_their_status_and_votes_from_the_panel(page
     expect(line.locator(".verdict")).to_have_text("… Not enough votes yet: 1 vote, 100% agree", timeout=5_000)
     expect(line.get_by_role("button", name="Agree", exact=True)).to_have_attribute("aria-pressed", "true")
 
+    # Other people's votes reach the marks with the next live update, without a reload.
+    for i in range(5):
+        vote_cast(user=UserFactory(username=f"other{i}"), claim_id=agreed.pk, value="disagree")
+    expect(first_status).not_to_have_attribute("data-status", "agreed", timeout=10_000)
+
     # The tag agreement is recomputed when the page asks for it; its section polls until then.
     toggle = summary.get_by_role("button", name="Show each sentence's consensus tag")
     toggle.click(timeout=10_000)

@@ -225,7 +225,7 @@ def test_evidence_is_linked_to_a_claim_of_another_article_found_by_search(client
 def test_live_updates_answer_204_until_someone_else_annotates(client, article):
     client.force_login(UserFactory())
     url = reverse("article-live", args=[article.pk])
-    since = re.search(r'id="live-since" name="since" value="(\d+)"', client.get(article.get_absolute_url()).content.decode()).group(1)
+    since = re.search(r'id="live-since" name="since" value="([\d-]+)"', client.get(article.get_absolute_url()).content.decode()).group(1)
     assert client.get(url, {"since": since}, **HTMX).status_code == 204
 
     tag(article, UserFactory(username="grace"), 1, "opinion")
@@ -235,7 +235,7 @@ def test_live_updates_answer_204_until_someone_else_annotates(client, article):
     assert response.status_code == 200
     assert [a["author"] for a in layer_data(html)["annotations"]] == ["grace"]
     assert 'id="panel" class="panel" aria-labelledby="panel-title" hx-swap-oob="true"' in html and "grace" in html
-    new_since = re.search(r'id="live-since" name="since" value="(\d+)"', html).group(1)
+    new_since = re.search(r'id="live-since" name="since" value="([\d-]+)"', html).group(1)
     assert new_since != since
     assert client.get(url, {"since": new_since}, **HTMX).status_code == 204
 

@@ -379,6 +379,32 @@ def _queries(client, url: str, **extra) -> int:
     return len(queries)
 
 
+def since_of(html: str) -> str:
+    """The change stamp the reader sends back with its live poll."""
+    return re.search(r'id="live-since" name="since" value="([\d-]+)"', html).group(1)
+
+
+def test_the_readers_live_update_brings_other_peoples_votes_to_the_claim_marks(client, article):
+    claim = claim_at(article, 1)
+    client.force_login(UserFactory())
+    url = reverse("article-live", args=[article.pk])
+    since = since_of(client.get(article.get_absolute_url()).content.decode())
+    assert client.get(url, {"since": since}, **HTMX).status_code == 204
+
+    for user in voters(5):
+        vote_cast(user=user, claim_id=claim.pk, value="agree")
+    response = client.get(url, {"since": since}, **HTMX)
+    assert response.status_code == 200 and layer(response.content.decode())["claims"] == {str(claim.pk): "updating"}
+    since = since_of(response.content.decode())
+    assert client.get(url, {"since": since}, **HTMX).status_code == 204
+
+    consensus_refit()
+    response = client.get(url, {"since": since}, **HTMX)
+    status = ClaimConsensus.objects.get(claim=claim).status
+    assert response.status_code == 200 and layer(response.content.decode())["claims"] == {str(claim.pk): status}
+    assert client.get(url, {"since": since_of(response.content.decode())}, **HTMX).status_code == 204
+
+
 def test_the_reader_marks_claims_with_their_status_in_a_constant_number_of_queries(client):
     client.force_login(UserFactory())
     counts = {}
