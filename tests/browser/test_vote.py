@@ -64,14 +64,20 @@ def test_a_vote_on_the_claim_page_shows_in_its_consensus_within_seconds(page, li
     assert not ClaimConsensus.objects.get(claim=claim).dirty
 
 
-def test_voting_through_an_articles_claims_with_the_keyboard(page, live_server):
+def open_queue(page, live_server):
+    """Ada, signed in, at the first of an article's three claims in its vote queue."""
     article = ArticleFactory(text=TEXT)
-    first, second, third = claims_of(article, [0, 1, 2])
+    claims = claims_of(article, [0, 1, 2])
     user = UserFactory(username="ada")
     sign_in(page.context, live_server, user)
     page.goto(f"/articles/{article.pk}/vote/")
     position = page.locator("#queue-position")
     expect(position).to_have_text("Claim 1 of 3")
+    return article, claims, user, position
+
+
+def test_voting_through_an_articles_claims_with_the_keyboard(page, live_server):
+    article, (first, second, third), user, position = open_queue(page, live_server)
 
     page.keyboard.press("a")
     expect(position).to_have_text("Claim 2 of 3")
@@ -98,13 +104,7 @@ def test_voting_through_an_articles_claims_with_the_keyboard(page, live_server):
 
 
 def test_keys_pressed_in_quick_succession_each_act_on_the_claim_then_on_screen(page, live_server):
-    article = ArticleFactory(text=TEXT)
-    first, second, third = claims_of(article, [0, 1, 2])
-    user = UserFactory(username="ada")
-    sign_in(page.context, live_server, user)
-    page.goto(f"/articles/{article.pk}/vote/")
-    position = page.locator("#queue-position")
-    expect(position).to_have_text("Claim 1 of 3")
+    _, (first, second, _), user, position = open_queue(page, live_server)
     page.evaluate("window.sameDocument = true")
 
     for key in "adpu":  # no waiting between keys: each waits for the step before it
@@ -119,13 +119,7 @@ def test_keys_pressed_in_quick_succession_each_act_on_the_claim_then_on_screen(p
 
 
 def test_a_vote_the_server_never_receives_says_so_and_the_next_try_counts(page, live_server):
-    article = ArticleFactory(text=TEXT)
-    first, _, _ = claims_of(article, [0, 1, 2])
-    user = UserFactory(username="ada")
-    sign_in(page.context, live_server, user)
-    page.goto(f"/articles/{article.pk}/vote/")
-    position = page.locator("#queue-position")
-    expect(position).to_have_text("Claim 1 of 3")
+    article, (first, _, _), user, position = open_queue(page, live_server)
     held = []
 
     def hold_first_vote(route):
