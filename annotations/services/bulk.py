@@ -1,4 +1,4 @@
-"""Bulk writes for the consensus services: chunking and a fast insert-or-update."""
+"""Bulk writes: chunks of ids for `IN` lists, and a fast insert-or-update (COPY on PostgreSQL)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,12 +40,12 @@ def bulk_upsert(model, rows: Iterable[dict], *, update_fields: list[str]) -> Non
     updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in (model._meta.get_field(f).column for f in update_fields))
     json = [(f.attname, isinstance(f, models.JSONField)) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE consensus_upsert (LIKE {table}) ON COMMIT DROP")
-        with cursor.copy(f"COPY consensus_upsert ({columns}) FROM STDIN") as copy:
+        cursor.execute(f"CREATE TEMPORARY TABLE bulk_upsert_rows (LIKE {table}) ON COMMIT DROP")
+        with cursor.copy(f"COPY bulk_upsert_rows ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([Jsonb(row[name]) if is_json else row[name] for name, is_json in json])
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM consensus_upsert "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM bulk_upsert_rows "
             f"ON CONFLICT ({quote(pk.column)}) " + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
         )
-        cursor.execute("DROP TABLE consensus_upsert")
+        cursor.execute("DROP TABLE bulk_upsert_rows")
