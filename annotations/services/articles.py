@@ -52,6 +52,18 @@ def _head(text: str, limit: int = 8000) -> str:
     return text if cut == -1 else text[:cut]
 
 
+def article_body(text: str, *, fmt: str) -> str:
+    """The stored text of an article given as text, Markdown or HTML; ArticleError when it
+    cannot be converted or has no text."""
+    try:
+        body = normalise(to_text(text, fmt=fmt))
+    except ConversionError as error:
+        raise ArticleError(str(error)) from error
+    if not body.strip():
+        raise ArticleError("The article has no text.")
+    return body
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -64,12 +76,7 @@ def article_create(
 
     Raises ArticleError for empty input and DuplicateArticle when the same text exists.
     """
-    try:
-        body = normalise(to_text(text, fmt=fmt))
-    except ConversionError as error:
-        raise ArticleError(str(error)) from error
-    if not body.strip():
-        raise ArticleError("The article has no text.")
+    body = article_body(text, fmt=fmt)
     digest = content_hash(body)
     existing = Revision.objects.filter(content_hash=digest).select_related("article").first()
     if existing is not None:

@@ -10,10 +10,9 @@ from django.db import transaction
 from annotations.models import AnchorState, Annotation, Article, Claim, Revision, Sentence
 from annotations.roles import is_moderator
 from annotations.services.annotations import NotAllowed, article_touch, selector_of
-from annotations.services.articles import ArticleError, revision_segment
+from annotations.services.articles import ArticleError, article_body, revision_segment
 from annotations.text.anchor import Selector, describe, reanchor_all
-from annotations.text.convert import ConversionError, to_text
-from annotations.text.normalise import content_hash, normalise
+from annotations.text.normalise import content_hash
 
 
 def can_revise(article: Article, user: AbstractBaseUser) -> bool:
@@ -37,12 +36,7 @@ def article_revise(*, article: Article, text: str, user: AbstractBaseUser, fmt: 
     article = Article.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=article.pk)
     if not can_revise(article, user):
         raise NotAllowed("Only the article's creator or a moderator can revise it.")
-    try:
-        body = normalise(to_text(text, fmt=fmt))
-    except ConversionError as error:
-        raise ArticleError(str(error)) from error
-    if not body.strip():
-        raise ArticleError("The article has no text.")
+    body = article_body(text, fmt=fmt)
     old = article.current_revision
     if content_hash(body) == old.content_hash:
         raise ArticleError("The text is unchanged.")
