@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from annotations.models.articles import Article, Revision, Sentence
+from annotations.models.hideable import Hideable
 
 
 class Tag(models.TextChoices):
@@ -17,7 +18,7 @@ class AnchorState(models.TextChoices):
     ORPHANED = "orphaned", "Orphaned"
 
 
-class Claim(models.Model):
+class Claim(Hideable):
     """The proposition a claim-tagged span makes; everyone tagging that span shares it."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
@@ -28,6 +29,14 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    thread_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Moves whenever the debate thread changes; live pages poll it."
+    )
+    thread_locked_at = models.DateTimeField(null=True, blank=True, help_text="Locked: only moderators comment.")
+    thread_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thread_lock_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["article", "start", "id"]
@@ -40,7 +49,7 @@ class Claim(models.Model):
         return reverse("claim-detail", args=[self.pk])
 
 
-class Annotation(models.Model):
+class Annotation(Hideable):
     """One person's mark on a span. The W3C selectors describe it on the revision it was made on;
     `start`/`end` are its position on the article's current revision (None when orphaned)."""
 
@@ -127,7 +136,7 @@ class SourceStance(models.TextChoices):
     CONTRADICTS = "contradicts", "Contradicts"
 
 
-class Source(models.Model):
+class Source(Hideable):
     """A counter-source on a claim: an external link (never fetched) or a passage of an article."""
 
     class Kind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, AnnotationEdit, Article, Claim, Revision, Sentence, Tag
-from annotations.roles import is_moderator
+from annotations.policy import Act, NotAllowed, require
 from annotations.text.anchor import AnchorError, Selector, anchor, describe
 from annotations.text.notes import NOTE_MAX_CHARS, render_note
 
@@ -17,10 +17,6 @@ class AnnotationError(ValueError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-class NotAllowed(PermissionError):
-    """The user may not change this object."""
 
 
 def _check_tag(tag: str) -> None:
@@ -137,18 +133,13 @@ def annotation_create(
     return annotation
 
 
-def _check_owner(annotation: Annotation, user: AbstractBaseUser) -> None:
-    if annotation.author_id != user.pk and not is_moderator(user):
-        raise NotAllowed("Only its author can change this annotation.")
-
-
 @transaction.atomic
 def annotation_update(
     *, annotation: Annotation, user: AbstractBaseUser, tag: str | None = None, note: str | None = None
 ) -> Annotation:
     """Change the tag or note, keeping the previous version in the history."""
     annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
-    _check_owner(annotation, user)
+    require(user, Act.EDIT, annotation)
     new_tag = annotation.tag if tag is None else tag
     new_note = annotation.note if note is None else note
     _check_tag(new_tag)
@@ -190,7 +181,7 @@ def _drop_claim_if_abandoned(claim_id: int | None) -> None:
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation, user: AbstractBaseUser) -> None:
     annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
-    _check_owner(annotation, user)
+    require(user, Act.DELETE, annotation)
     claim_id, article_id = annotation.claim_id, annotation.article_id
     annotation.delete()
     _drop_claim_if_abandoned(claim_id)
