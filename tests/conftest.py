@@ -56,3 +56,43 @@ def user_client(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def personas(db) -> dict:
+    """One user of every standing, for permission matrices: anonymous (None), member, author
+    (a member who owns the item under test), silenced, suspended, moderator, admin."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from annotations.models import Sanction, SanctionKind
+
+    now = timezone.now()
+    people = {
+        "anonymous": None,
+        "member": UserFactory(username="member"),
+        "author": UserFactory(username="author"),
+        "silenced": UserFactory(username="silenced"),
+        "suspended": UserFactory(username="suspended"),
+        "moderator": UserFactory(username="moderator", role="moderator"),
+        "admin": UserFactory(username="admin", role="admin"),
+    }
+    for name, kind in (("silenced", SanctionKind.SILENCE), ("suspended", SanctionKind.SUSPENSION)):
+        Sanction.objects.create(
+            user=people[name], kind=kind, reason="test", starts_at=now - dt.timedelta(minutes=1),
+            ends_at=now + dt.timedelta(days=1),
+        )
+    return people
+
+
+def client_for(user) -> APIClient:
+    """An API client signed in as `user` by token (None: anonymous), so that suspension checks
+    in token authentication apply."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

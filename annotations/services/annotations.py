@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, AnnotationEdit, Article, Claim, Revision, Sentence, Tag
-from annotations.policy import Act, NotAllowed, require
+from annotations.policy import Act, require
 from annotations.text.anchor import AnchorError, Selector, anchor, describe
 from annotations.text.notes import NOTE_MAX_CHARS, render_note
 
