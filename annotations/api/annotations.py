@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from annotations.api.errors import error_response
+from annotations.api.hidden import HiddenMarkSerializer
 from annotations.api.w3c import (
     JSONLDRenderer,
     W3CAnnotationSerializer,
@@ -27,7 +28,6 @@ from annotations.roles import is_moderator
 from annotations.selectors.annotations import annotation_history, annotation_list, current_selector
 from annotations.services.annotations import (
     AnnotationError,
-    NotAllowed,
     annotation_create,
     annotation_delete,
     annotation_update,
@@ -37,7 +37,7 @@ from annotations.text.notes import NOTE_MAX_CHARS
 JSON, JSONLD = "application/json", JSONLDRenderer.media_type
 
 
-class AnnotationSerializer(serializers.ModelSerializer):
+class AnnotationSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-annotation-detail")
     revision = serializers.SerializerMethodField(help_text="The revision `start` and `end` refer to: the current one.")
     quote = serializers.SerializerMethodField(help_text="The text at [start, end); an orphan's original quote.")
@@ -54,6 +54,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "article", "revision", "start", "end", "quote", "prefix", "suffix", "sentences",
             "tag", "note", "note_html", "author", "created", "modified", "anchor_state", "claim",
+            "hidden", "hidden_reason",
         ]
         read_only_fields = fields
         extra_kwargs = {"start": {"help_text": "Null when orphaned."}, "end": {"help_text": "Null when orphaned."}}
@@ -164,7 +165,7 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return annotation_list()
+        return annotation_list(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "history":
@@ -178,7 +179,14 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         request=AnnotationCreateSerializer,
-        responses={(201, JSON): AnnotationSerializer, (201, JSONLD): W3CAnnotationSerializer},
+        responses={
+            (201, JSON): AnnotationSerializer,
+            (201, JSONLD): W3CAnnotationSerializer,
+            403: OpenApiResponse(description="Silenced or suspended: may not annotate now."),
+            429: OpenApiResponse(
+                description="Posting too fast: try again after the `Retry-After` header's seconds."
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         serializer = AnnotationCreateSerializer(data=request.data)
@@ -203,18 +211,13 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         try:
             annotation_update(annotation=annotation, user=request.user, **serializer.validated_data)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except AnnotationError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         return self._answer(annotation)
 
     @extend_schema(responses={204: None, 403: _NOT_ALLOWED})
     def destroy(self, request: Request, pk=None) -> Response:
-        try:
-            annotation_delete(annotation=self.get_object(), user=request.user)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
+        annotation_delete(annotation=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -1,7 +1,6 @@
 """/api/articles/: list, read, add and revise articles."""
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -9,7 +8,6 @@ from annotations.api.errors import error_response
 from annotations.forms import FORMAT_CHOICES
 from annotations.models import Article
 from annotations.selectors.articles import article_list, sentences_of
-from annotations.services.annotations import NotAllowed
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
@@ -147,8 +145,6 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 article=article, text=serializer.validated_data["text"], user=request.user,
                 fmt=serializer.validated_data["format"],
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except ArticleError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         article = self.get_queryset().select_related("current_revision").get(pk=article.pk)

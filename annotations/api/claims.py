@@ -13,13 +13,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
+from annotations.api.hidden import HiddenMarkSerializer
 from annotations.api.votes import ConsensusOrderingFilter
 from annotations.api.w3c import (
     JSONLDRenderer,
@@ -37,9 +37,10 @@ from annotations.models import (
     SourceStance,
     Stance,
 )
+from annotations.policy import hidden_filter
 from annotations.selectors.annotations import current_selector
 from annotations.selectors.claims import claim_list, corpus_search, evidence_list, source_list
-from annotations.services.annotations import AnnotationError, NotAllowed
+from annotations.services.annotations import AnnotationError
 from annotations.services.claims import (
     evidence_link_create,
     evidence_link_delete,
@@ -52,7 +53,7 @@ JSON, JSONLD = "application/json", JSONLDRenderer.media_type
 _NOT_ALLOWED = OpenApiResponse(description="Not its author, nor a moderator.")
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-claim-detail")
     created = serializers.DateTimeField(source="created_at", read_only=True)
     annotation_count = serializers.IntegerField(read_only=True, help_text="Annotations tagging the span as a claim.")
@@ -65,7 +66,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "url", "article", "quote", "start", "end", "created", "annotation_count", "tagged_by",
-            "evidence_for", "evidence_against", "source_count",
+            "evidence_for", "evidence_against", "source_count", "hidden", "hidden_reason",
         ]
         read_only_fields = fields
         extra_kwargs = {"start": {"help_text": "On the article's current text; null when orphaned."}}
@@ -84,16 +85,17 @@ class ClaimFilter(filters.FilterSet):
 
 
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
-    """Claims: the propositions that claim-tagged spans make, one per span."""
+    """Claims: the propositions that claim-tagged spans make, one per span. Hidden claims are
+    there only for their creators and moderators."""
 
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
 
     def get_queryset(self):
-        return claim_list()
+        return claim_list(user=self.request.user)
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
     """The evidence annotation, where it is now."""
 
     article_title = serializers.CharField(source="article.title", read_only=True)
@@ -102,7 +104,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Annotation
-        fields = ["id", "article", "article_title", "start", "end", "quote", "anchor_state", "author"]
+        fields = [
+            "id", "article", "article_title", "start", "end", "quote", "anchor_state", "author", "hidden",
+            "hidden_reason",
+        ]
         read_only_fields = fields
 
     def get_quote(self, annotation: Annotation) -> str:
@@ -131,8 +136,9 @@ class EvidenceLinkCreateSerializer(serializers.Serializer):
     )
 
 
-def _check_claim_exists(claim_id: int) -> None:
-    if not claim_list().filter(pk=claim_id).exists():
+def _check_claim_exists(claim_id: int, user) -> None:
+    """404 unless the claim exists and `user` may see it."""
+    if not Claim.objects.filter(hidden_filter(user, author_field="created_by"), pk=claim_id).exists():
         raise Http404("No such claim.")
 
 
@@ -143,10 +149,10 @@ class EvidenceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     serializer_class = EvidenceLinkSerializer
 
     def get_queryset(self):
-        return evidence_list(self.kwargs["claim_id"])
+        return evidence_list(self.kwargs["claim_id"], user=self.request.user)
 
     def list(self, request: Request, claim_id: int) -> Response:
-        _check_claim_exists(claim_id)
+        _check_claim_exists(claim_id, request.user)
         return super().list(request)
 
     @extend_schema(
@@ -163,18 +169,13 @@ class EvidenceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                 author=request.user, evidence=data["evidence"], claim_id=claim_id, stance=data["stance"],
                 note=data["note"],
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except AnnotationError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         return Response(self.get_serializer(self.get_queryset().get(pk=link.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 403: _NOT_ALLOWED})
     def destroy(self, request: Request, claim_id: int, pk: int) -> Response:
-        try:
-            evidence_link_delete(link=self.get_object(), user=request.user)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
+        evidence_link_delete(link=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -187,14 +188,17 @@ class PassageSerializer(serializers.Serializer):
     quote = serializers.CharField(source="passage_quote")
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
     passage = serializers.SerializerMethodField(help_text="For a passage of an article; null for a link.")
     author = serializers.CharField(source="author.username", read_only=True)
     created = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = Source
-        fields = ["id", "claim", "kind", "stance", "url", "title", "passage", "note", "author", "created"]
+        fields = [
+            "id", "claim", "kind", "stance", "url", "title", "passage", "note", "author", "created", "hidden",
+            "hidden_reason",
+        ]
         read_only_fields = fields
         extra_kwargs = {"url": {"help_text": "The cited web page (never fetched); empty for a passage."}}
 
@@ -252,7 +256,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     pagination_class = W3CPagination
 
     def get_queryset(self):
-        sources = source_list(self.kwargs["claim_id"])
+        sources = source_list(self.kwargs["claim_id"], user=self.request.user)
         if wants_w3c(self.request):
             sources = sources.prefetch_related("claim__article__current_revision")
         return sources
@@ -261,7 +265,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return W3CSourceSerializer if wants_w3c(self.request) else SourceSerializer
 
     def list(self, request: Request, claim_id: int) -> Response:
-        _check_claim_exists(claim_id)
+        _check_claim_exists(claim_id, request.user)
         return super().list(request)
 
     @extend_schema(
@@ -288,10 +292,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(responses={204: None, 403: _NOT_ALLOWED})
     def destroy(self, request: Request, claim_id: int, pk: int) -> Response:
-        try:
-            source_delete(source=self.get_object(), user=request.user)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
+        source_delete(source=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

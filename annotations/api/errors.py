@@ -6,15 +6,39 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from annotations.policy import NotAllowed, Refusal
+from annotations.services.ratelimits import RateLimited
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 HTML_EXEMPT = ("/api/docs/",)
 
 
+def _refusal_response(exc, context) -> Response | None:
+    """The answer to a refusal by the policy or the rate limits, or None for anything else."""
+    if isinstance(exc, RateLimited):
+        body = {"detail": str(exc), "scope": exc.scope, "retry_after": exc.retry_after}
+        return Response(body, status=429, headers={"Retry-After": str(exc.retry_after)})
+    if not isinstance(exc, NotAllowed):
+        return None
+    if exc.code == Refusal.NOT_FOUND:
+        return Response({"detail": str(exc)}, status=404)
+    if exc.code == Refusal.ANONYMOUS:
+        # As DRF answers NotAuthenticated: 401 with a challenge when the first authentication
+        # class offers one (tokens), else 403.
+        view, request = context.get("view"), context.get("request")
+        challenge = view.get_authenticate_header(request) if view is not None and request is not None else None
+        if challenge:
+            return Response({"detail": str(exc)}, status=401, headers={"WWW-Authenticate": challenge})
+    return Response({"detail": str(exc), "code": str(exc.code)}, status=403)
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus a top-level ``detail`` message on every error body."""
-    response = drf_exception_handler(exc, context)
+    """DRF's handler, plus a top-level ``detail`` message on every error body. A refusal by the
+    policy (`NotAllowed`) is a 403 (404 for what the user may not see, 401 or 403 for anonymous
+    callers); one by the rate limits (`RateLimited`) is a 429 with `Retry-After`."""
+    response = _refusal_response(exc, context) or drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         fields = ", ".join(str(key) for key in response.data)
         response.data = {"detail": f"Invalid input: {fields}.", **response.data}

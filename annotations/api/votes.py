@@ -126,7 +126,11 @@ class VoteView(APIView):
 
     @extend_schema(
         request=VoteRequestSerializer,
-        responses={200: VoteSerializer, 404: OpenApiResponse(description="No such claim.")},
+        responses={
+            200: VoteSerializer,
+            403: OpenApiResponse(description="Silenced or suspended: may not vote now."),
+            404: OpenApiResponse(description="No such claim (or it is hidden)."),
+        },
         description="Agree, disagree or be unsure about a claim. One vote per person and claim: voting "
         "again replaces it. The claim's consensus is recomputed in the background.",
     )
@@ -253,4 +257,5 @@ class CorpusConsensusView(APIView):
         claims, and the same claim text found in several articles."""
         parameters = CorpusParametersSerializer(data=request.query_params)
         parameters.is_valid(raise_exception=True)
-        return Response(CorpusConsensusSerializer(corpus_consensus(limit=parameters.validated_data["limit"])).data)
+        corpus = corpus_consensus(user=request.user, limit=parameters.validated_data["limit"])
+        return Response(CorpusConsensusSerializer(corpus).data)

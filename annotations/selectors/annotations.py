@@ -1,18 +1,21 @@
 """Annotation reads for the API: lists without N+1, where each annotation is now, its history."""
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Annotation, AnnotationEdit, Sentence
+from annotations.policy import hidden_filter
 from annotations.services.annotations import selector_of
 from annotations.text.anchor import Selector, describe
 
 
-def annotation_list() -> QuerySet[Annotation]:
-    """Annotations with everything their API representation reads, in four queries a page:
-    the author joined, and the covered sentence ids and the revision text prefetched (the
-    revision once per page, not once per row)."""
-    return Annotation.objects.select_related("author").prefetch_related(
+def annotation_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Annotation]:
+    """The annotations `user` may see (hidden ones only for their authors and moderators), with
+    everything their API representation reads, in four queries a page: the author joined, and
+    the covered sentence ids and the revision text prefetched (the revision once per page, not
+    once per row)."""
+    return Annotation.objects.filter(hidden_filter(user)).select_related("author").prefetch_related(
         "anchored_revision",
         Prefetch("sentences", queryset=Sentence.objects.only("id").order_by("index")),
     )

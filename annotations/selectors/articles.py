@@ -10,6 +10,7 @@ from annotations.models import Annotation, Article, Sentence
 from annotations.selectors.reader import (
     AnnotationLayer,
     Marker,
+    Viewer,
     annotation_layer,
     orphaned_annotations,
 )
@@ -66,13 +67,14 @@ def sentences_of(article: Article) -> list[Sentence]:
     return list(revision.sentences.order_by("index"))
 
 
-def article_reader(article_id: int) -> Reader:
+def article_reader(article_id: int, *, user: Viewer) -> Reader:
     """The reader's view of an article: paragraphs of sentences, boilerplate set apart, and the
-    annotations drawn over them. Four queries, whatever the number of annotations."""
+    annotations `user` may see drawn over them. Four queries, whatever the number of
+    annotations."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=article_id)
     text = article.current_revision.text if article.current_revision else ""
     sentences = sentences_of(article)
-    layer = annotation_layer(article, sentences)
+    layer = annotation_layer(article, sentences, user=user)
     paragraphs: list[ReaderParagraph] = []
     boilerplate: list[ReaderParagraph] = []
     current: ReaderParagraph | None = None
@@ -110,5 +112,5 @@ def article_reader(article_id: int) -> Reader:
         sentence_count=sum(len(p.sentences) for p in paragraphs),
         segmented=bool(article.current_revision and article.current_revision.segmented_at),
         layer=layer,
-        orphans=orphaned_annotations(article),
+        orphans=orphaned_annotations(article, user=user),
     )

@@ -9,10 +9,14 @@ from functools import reduce
 from itertools import islice
 from operator import or_
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations.models import Annotation, Article, Claim, EvidenceLink, Sentence, Source, Stance
+from annotations.policy import hidden_filter
+
+Viewer = AbstractBaseUser | AnonymousUser
 
 SEARCH_BATCH = 20
 """Articles whose sentences are read in one query while searching."""
@@ -25,18 +29,21 @@ def _count(related: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows), 0)
 
 
-def claim_list() -> QuerySet[Claim]:
-    """Claims with their counts and, in `taggings`, the annotations that make them (oldest first,
-    authors joined): two queries a page."""
-    return Claim.objects.annotate(
-        annotation_count=_count(Annotation.objects.all()),
-        evidence_for=_count(EvidenceLink.objects.filter(stance=Stance.SUPPORTS)),
-        evidence_against=_count(EvidenceLink.objects.filter(stance=Stance.REFUTES)),
-        source_count=_count(Source.objects.all()),
+def claim_list(*, user: Viewer) -> QuerySet[Claim]:
+    """The claims `user` may see, with their counts and, in `taggings`, the annotations that
+    make them (oldest first, authors joined): two queries a page. Hidden claims, taggings,
+    evidence and sources are there (and counted) only for their authors and moderators."""
+    visible_annotations = Annotation.objects.filter(hidden_filter(user))
+    visible_links = EvidenceLink.objects.filter(hidden_filter(user, prefix="evidence__"))
+    return Claim.objects.filter(hidden_filter(user, author_field="created_by")).annotate(
+        annotation_count=_count(visible_annotations),
+        evidence_for=_count(visible_links.filter(stance=Stance.SUPPORTS)),
+        evidence_against=_count(visible_links.filter(stance=Stance.REFUTES)),
+        source_count=_count(Source.objects.filter(hidden_filter(user))),
     ).prefetch_related(
         Prefetch(
             "annotations",
-            queryset=Annotation.objects.select_related("author")
+            queryset=visible_annotations.select_related("author")
             .only("claim", "author__username")
             .order_by("created_at", "pk"),
             to_attr="taggings",
@@ -44,20 +51,27 @@ def claim_list() -> QuerySet[Claim]:
     )
 
 
-def evidence_list(claim_id: int) -> QuerySet[EvidenceLink]:
-    """The evidence linked to a claim, newest first, each with its annotation, the annotation's
-    article and the revision text its quote is read from."""
+def _claim_visible(user: Viewer) -> Q:
+    return hidden_filter(user, prefix="claim__", author_field="created_by")
+
+
+def evidence_list(claim_id: int, *, user: Viewer) -> QuerySet[EvidenceLink]:
+    """The evidence linked to a claim that `user` may see (none if the claim is hidden from
+    them), newest first, each with its annotation, the annotation's article and the revision
+    text its quote is read from."""
     return (
-        EvidenceLink.objects.filter(claim_id=claim_id)
+        EvidenceLink.objects.filter(hidden_filter(user, prefix="evidence__"), claim_id=claim_id)
+        .filter(_claim_visible(user))
         .select_related("author", "evidence__author", "evidence__article")
         .prefetch_related("evidence__anchored_revision")
     )
 
 
-def source_list(claim_id: int) -> QuerySet[Source]:
-    """The sources attached to a claim, newest first; a passage's revision comes as its number."""
+def source_list(claim_id: int, *, user: Viewer) -> QuerySet[Source]:
+    """The sources attached to a claim that `user` may see (none if the claim is hidden from
+    them), newest first; a passage's revision comes as its number."""
     return (
-        Source.objects.filter(claim_id=claim_id)
+        Source.objects.filter(hidden_filter(user), _claim_visible(user), claim_id=claim_id)
         .select_related("author", "passage_article", "claim")
         .annotate(passage_revision_number=F("passage_revision__number"))
     )

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 
@@ -30,6 +30,9 @@ from annotations.models import (
     Vote,
     VoteValue,
 )
+from annotations.policy import can_see, hidden_filter
+
+Viewer = AbstractBaseUser | AnonymousUser
 
 UPDATING = "updating"
 VERDICTS = {**dict(ConsensusStatus.choices), UPDATING: "Updating"}
@@ -106,20 +109,21 @@ def _counts(queryset: QuerySet, field: str) -> dict[str, int]:
     return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
-def claim_consensus(claim_id: int, *, user: AbstractBaseUser | None = None) -> ClaimConsensusView | None:
-    """The consensus view of a claim (None if there is no such claim): five queries at most."""
+def claim_consensus(claim_id: int, *, user: Viewer) -> ClaimConsensusView | None:
+    """The consensus view of a claim (None if there is no such claim, or it is hidden from
+    `user`): five queries at most. Evidence and sources hidden from `user` are not counted."""
     claim = Claim.objects.select_related("consensus").filter(pk=claim_id).first()
-    if claim is None:
+    if claim is None or not can_see(user, claim):
         return None
     row = getattr(claim, "consensus", None)
     has_votes = row is not None or Vote.objects.filter(claim_id=claim_id).exists()
     status, numbers, previous = _state(row, has_votes=has_votes)
     your_vote = None
-    if user is not None and user.is_authenticated:
+    if user.is_authenticated:
         value = Vote.objects.filter(claim_id=claim_id, user=user).values_list("value", flat=True).first()
         your_vote = None if value is None else VoteValue(value).label
-    evidence = _counts(EvidenceLink.objects.filter(claim_id=claim_id), "stance")
-    sources = _counts(Source.objects.filter(claim_id=claim_id), "stance")
+    evidence = _counts(EvidenceLink.objects.filter(hidden_filter(user, prefix="evidence__"), claim_id=claim_id), "stance")
+    sources = _counts(Source.objects.filter(hidden_filter(user), claim_id=claim_id), "stance")
     return ClaimConsensusView(
         **numbers.__dict__,
         claim=claim.pk,
@@ -197,11 +201,12 @@ def _with_claim(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
-def corpus_consensus(*, limit: int = 10) -> CorpusConsensus:
-    """Claims across all articles: the best bridged (agreement across viewpoints, among claims
-    with enough votes), the most divisive between opinion groups, and claim texts that several
-    articles make. Ranked by the last computed numbers."""
-    ranked = _with_claim(Claim.objects.filter(consensus__isnull=False))
+def corpus_consensus(*, user: Viewer, limit: int = 10) -> CorpusConsensus:
+    """Claims across all articles that `user` may see: the best bridged (agreement across
+    viewpoints, among claims with enough votes), the most divisive between opinion groups, and
+    claim texts that several articles make. Ranked by the last computed numbers."""
+    claims = Claim.objects.filter(hidden_filter(user, author_field="created_by"))
+    ranked = _with_claim(claims.filter(consensus__isnull=False))
     bridging = ranked.exclude(consensus__status=ConsensusStatus.NOT_ENOUGH_VOTES).filter(
         consensus__intercept__isnull=False
     ).order_by(F("consensus__intercept").desc(), "pk")[:limit]
@@ -209,7 +214,7 @@ def corpus_consensus(*, limit: int = 10) -> CorpusConsensus:
         consensus__divisiveness__isnull=False, consensus__votes__gte=settings.CONSENSUS_MIN_VOTES
     ).order_by(F("consensus__divisiveness").desc(), "pk")[:limit]
 
-    keyed = Claim.objects.annotate(key=Lower(Trim("quote")))
+    keyed = claims.annotate(key=Lower(Trim("quote")))
     keys = list(
         keyed.values("key").annotate(articles=Count("article", distinct=True)).filter(articles__gte=2)
         .order_by("-articles", "key").values_list("key", "articles")[:limit]

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from annotations.models import Article, Claim, ConsensusStatus, Vote, VoteValue
-from annotations.selectors.consensus import UPDATING, ArticleAgreementView, article_agreement
+from annotations.policy import hidden_filter
+from annotations.selectors.consensus import (
+    UPDATING,
+    ArticleAgreementView,
+    Viewer,
+    article_agreement,
+)
 
 CONTEXT_CHARS = 300
 """At most this much of the claim's paragraph is shown on either side of it in the queue."""
@@ -31,12 +36,13 @@ class ClaimsSummary:
     updating: int
 
 
-def article_claims_summary(article_id: int) -> ClaimsSummary:
-    """The article's claims counted by consensus status (one query). A claim whose consensus is
-    out of date counts as updating; one with no consensus row has no votes."""
+def article_claims_summary(article_id: int, *, user: Viewer) -> ClaimsSummary:
+    """The article's claims that `user` may see counted by consensus status (one query). A
+    claim whose consensus is out of date counts as updating; one with no consensus row has no
+    votes."""
     counts = {status: 0 for status in [*ConsensusStatus.values, UPDATING]}
     rows = (
-        Claim.objects.filter(article_id=article_id)
+        Claim.objects.filter(hidden_filter(user, author_field="created_by"), article_id=article_id)
         .values_list("consensus__status", "consensus__dirty")
         .annotate(n=Count("pk"))
         .order_by()
@@ -62,12 +68,14 @@ class ArticleConsensus:
         return {str(s.sentence): [s.label, s.confidence, s.taggers] for s in self.agreement.sentences or []}
 
 
-def article_consensus(article_id: int) -> ArticleConsensus:
-    """An article's claims by consensus status and its tag agreement (four queries at most)."""
+def article_consensus(article_id: int, *, user: Viewer) -> ArticleConsensus:
+    """An article's claims (those `user` may see) by consensus status and its tag agreement
+    (four queries at most)."""
     agreement = article_agreement(article_id)
     if agreement is None:
         raise Http404("No such article.")
-    return ArticleConsensus(article_id=article_id, claims=article_claims_summary(article_id), agreement=agreement)
+    claims = article_claims_summary(article_id, user=user)
+    return ArticleConsensus(article_id=article_id, claims=claims, agreement=agreement)
 
 
 # ---- The vote queue ---------------------------------------------------------------------------
@@ -113,15 +121,16 @@ def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
 
 
 def vote_queue(
-    *, article_id: int, user: AbstractBaseUser | AnonymousUser, claim_id: int | None = None, advance: bool = False
+    *, article_id: int, user: Viewer, claim_id: int | None = None, advance: bool = False
 ) -> VoteQueue:
-    """The article's claims in text order (orphaned ones last) with the user's votes, placed at
+    """The article's claims that `user` may see in text order (orphaned ones last) with the
+    user's votes, placed at
     `claim_id`, or at the one after it when `advance` (staying on the last one), or else at the
     first claim the user has not voted on (two queries)."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=article_id)
     your_vote = Vote.objects.filter(claim=OuterRef("pk"), user_id=user.pk).values("value")[:1]  # none when anonymous
     rows = list(
-        Claim.objects.filter(article=article)
+        Claim.objects.filter(hidden_filter(user, author_field="created_by"), article=article)
         .annotate(your_vote=Subquery(your_vote))
         .order_by(F("start").asc(nulls_last=True), "pk")
         .values_list("pk", "quote", "start", "end", "your_vote")

@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max, Prefetch
@@ -31,9 +31,14 @@ from annotations.models import (
     SourceStance,
     Stance,
     Tag,
+    TargetType,
 )
+from annotations.policy import can_see, hidden_filter
 from annotations.roles import is_moderator
 from annotations.selectors.consensus import UPDATING
+from annotations.selectors.flags import flag_counts
+
+Viewer = AbstractBaseUser | AnonymousUser
 
 TAG_LETTERS = {Tag.CLAIM: "C", Tag.EVIDENCE: "E", Tag.OPINION: "O"}
 
@@ -117,20 +122,30 @@ def _claim_status(status: str | None, dirty: bool | None) -> str:
     return status or ConsensusStatus.NOT_ENOUGH_VOTES
 
 
-def annotation_layer(article: Article, sentences: Iterable[Sentence]) -> AnnotationLayer:
-    """The anchored annotations of `article` with their claims' consensus status (two queries)
-    and the marker of every sentence they cover. `sentences` are the current revision's, in
-    order; the article's current revision must be loaded. The stamp is read first, so that a
-    change made meanwhile shows in the next live update."""
+def _claim_shown(user: Viewer, claim_id: int | None, hidden_at, created_by_id: int | None) -> int | None:
+    """The claim's id when `user` may see the claim, else None (a hidden claim is gone)."""
+    if claim_id is None or hidden_at is None:
+        return claim_id
+    return claim_id if user.is_authenticated and (created_by_id == user.pk or is_moderator(user)) else None
+
+
+def annotation_layer(article: Article, sentences: Iterable[Sentence], *, user: Viewer) -> AnnotationLayer:
+    """The anchored annotations of `article` that `user` may see, with their claims' consensus
+    status (two queries) and the marker of every sentence they cover. `sentences` are the
+    current revision's, in order; the article's current revision must be loaded. The stamp is
+    read first, so that a change made meanwhile shows in the next live update."""
     stamp = live_stamp(article.pk)
-    rows = list(
-        Annotation.objects.filter(article=article, anchor_state=AnchorState.ANCHORED)
-        .order_by("start", "id")
-        .values_list(
-            "id", "start", "end", "tag", "claim_id", "author_id", "author__username",
-            "claim__consensus__status", "claim__consensus__dirty",
+    rows = [
+        (pk, start, end, tag, _claim_shown(user, claim, claim_hidden, claim_by), author, name, status, dirty)
+        for pk, start, end, tag, claim, claim_hidden, claim_by, author, name, status, dirty in (
+            Annotation.objects.filter(hidden_filter(user), article=article, anchor_state=AnchorState.ANCHORED)
+            .order_by("start", "id")
+            .values_list(
+                "id", "start", "end", "tag", "claim_id", "claim__hidden_at", "claim__created_by_id", "author_id",
+                "author__username", "claim__consensus__status", "claim__consensus__dirty",
+            )
         )
-    )
+    ]
     annotatable = [s for s in sentences if s.kind in Sentence.ANNOTATABLE]
     revision = article.current_revision
     return AnnotationLayer(
@@ -142,9 +157,10 @@ def annotation_layer(article: Article, sentences: Iterable[Sentence]) -> Annotat
     )
 
 
-def annotation_delta(annotation: Annotation, *, username: str) -> dict:
-    """What a new annotation changes in the reader: itself, and the markers of the sentences it
-    covers (two queries). The reader's next live update brings everything else."""
+def annotation_delta(annotation: Annotation, *, user: Viewer) -> dict:
+    """What a new annotation by `user` changes in the reader: itself, and the markers of the
+    sentences it covers, counting what `user` may see (two queries). The reader's next live
+    update brings everything else."""
     sentences = list(
         Sentence.objects.filter(
             revision_id=annotation.anchored_revision_id, kind__in=Sentence.ANNOTATABLE,
@@ -152,18 +168,18 @@ def annotation_delta(annotation: Annotation, *, username: str) -> dict:
         ).order_by("index").only("id", "start", "end")
     )
     spans = Annotation.objects.filter(
-        article_id=annotation.article_id, anchor_state=AnchorState.ANCHORED,
+        hidden_filter(user), article_id=annotation.article_id, anchor_state=AnchorState.ANCHORED,
         start__lt=sentences[-1].end, end__gt=sentences[0].start,
     ).values_list("start", "end", "tag", "author_id")
     a = annotation
     return {
         "revision": a.anchored_revision.number,
-        "annotation": _row(a.pk, a.start, a.end, a.tag, a.claim_id, username),
+        "annotation": _row(a.pk, a.start, a.end, a.tag, a.claim_id, user.get_username()),
         "markers": {str(pk): [m.short, m.label] for pk, m in _markers(spans, sentences).items()},
     }
 
 
-def reader_layer(article_id: int) -> AnnotationLayer:
+def reader_layer(article_id: int, *, user: Viewer) -> AnnotationLayer:
     """The annotation layer on its own, for live updates and after a change (three queries)."""
     article = get_object_or_404(
         Article.objects.select_related("current_revision").defer("current_revision__text"), pk=article_id
@@ -171,13 +187,14 @@ def reader_layer(article_id: int) -> AnnotationLayer:
     sentences = Sentence.objects.filter(
         revision_id=article.current_revision_id, kind__in=Sentence.ANNOTATABLE
     ).order_by("index").only("id", "start", "end", "kind")
-    return annotation_layer(article, sentences)
+    return annotation_layer(article, sentences, user=user)
 
 
-def orphaned_annotations(article: Article) -> list[Annotation]:
-    """Annotations that lost their place when the article was revised; kept, never deleted."""
+def orphaned_annotations(article: Article, *, user: Viewer) -> list[Annotation]:
+    """Annotations that lost their place when the article was revised; kept, never deleted.
+    Those hidden from `user` are left out."""
     return list(
-        Annotation.objects.filter(article=article, anchor_state=AnchorState.ORPHANED)
+        Annotation.objects.filter(hidden_filter(user), article=article, anchor_state=AnchorState.ORPHANED)
         .select_related("author")
         .order_by("created_at", "id")
     )
@@ -191,6 +208,10 @@ class PanelItem:
     """The author and moderators may edit it and see its history."""
     fresh: bool
     """Just made by this user: its note form opens."""
+    claim_shown: bool
+    """Its claim is there for this user (not hidden from them)."""
+    flags: int = 0
+    """For moderators: how many people's flags on it are open."""
 
 
 @dataclass(frozen=True)
@@ -211,32 +232,38 @@ def annotation_panel(
     article_id: int,
     start: int,
     end: int,
-    user: AbstractBaseUser | AnonymousUser,
+    user: Viewer,
     tag: str = "",
     author: str = "",
     mine: bool = False,
     fresh_id: int | None = None,
 ) -> Panel:
-    """The annotations overlapping [start, end) of the current text, filtered by tag, author
-    and "only mine", with their edit history and evidence links (three queries)."""
+    """The annotations overlapping [start, end) of the current text that `user` may see,
+    filtered by tag, author and "only mine", with their edit history and evidence links (three
+    queries; a fourth for moderators, the flag counts). Hidden ones are there for their authors
+    and moderators only, marked by `annotation.is_hidden`."""
+    visible_links = EvidenceLink.objects.filter(hidden_filter(user, prefix="claim__", author_field="created_by"))
     annotations = list(
         Annotation.objects.filter(
-            article_id=article_id, anchor_state=AnchorState.ANCHORED, start__lt=end, end__gt=start
+            hidden_filter(user), article_id=article_id, anchor_state=AnchorState.ANCHORED, start__lt=end, end__gt=start
         )
-        .select_related("author")
+        .select_related("author", "claim")
         .prefetch_related(
             Prefetch("edits", queryset=AnnotationEdit.objects.select_related("editor")),
-            Prefetch("evidence_links", queryset=EvidenceLink.objects.select_related("claim")),
+            Prefetch("evidence_links", queryset=visible_links.select_related("claim")),
         )
         .order_by("start", "created_at", "id")
     )
     moderator = is_moderator(user)
+    flags = flag_counts(TargetType.ANNOTATION, (a.pk for a in annotations)) if moderator else {}
     items = [
         PanelItem(
             annotation=a,
             mine=a.author_id == user.pk,
             editable=a.author_id == user.pk or moderator,
             fresh=a.pk == fresh_id,
+            claim_shown=a.claim is None or can_see(user, a.claim),
+            flags=flags.get(a.pk, 0),
         )
         for a in annotations
         if (not tag or a.tag == tag)
@@ -256,9 +283,11 @@ def annotation_panel(
     )
 
 
-def claim_choices(query: str, *, limit: int = 20) -> list[Claim]:
-    """Claims across the corpus whose quote contains `query` (the newest when it is empty)."""
-    claims = Claim.objects.select_related("article").only("id", "quote", "article__title")
+def claim_choices(query: str, *, user: Viewer, limit: int = 20) -> list[Claim]:
+    """Claims across the corpus that `user` may see whose quote contains `query` (the newest
+    when it is empty)."""
+    claims = Claim.objects.filter(hidden_filter(user, author_field="created_by"))
+    claims = claims.select_related("article").only("id", "quote", "article__title")
     if query:
         claims = claims.filter(quote__icontains=query)
     return list(claims.order_by("-created_at", "-id")[:limit])
@@ -277,12 +306,20 @@ class ClaimPage:
     refuting: list[EvidenceLink]
     supporting_sources: list[Source]
     contradicting_sources: list[Source]
+    claim_flags: int = 0
+    """For moderators: how many people's flags on the claim are open."""
+    source_flags: dict[int, int] = field(default_factory=dict)
+    """For moderators: {source id: open flags}."""
 
 
-def claim_page(claim_id: int) -> ClaimPage:
-    """A claim in context, who tagged it, the evidence for and against and its sources
-    (four queries)."""
+def claim_page(claim_id: int, *, user: Viewer) -> ClaimPage:
+    """A claim in context, who tagged it, the evidence for and against and its sources, as
+    `user` may see them: a hidden claim is a 404, hidden sources, taggings and evidence are
+    left out, except for their authors and moderators (four queries; two more for moderators,
+    the flag counts)."""
     claim = get_object_or_404(Claim.objects.select_related("article__current_revision"), pk=claim_id)
+    if not can_see(user, claim):
+        raise Http404("No such claim.")
     revision = claim.article.current_revision
     anchored = claim.start is not None and revision is not None
     before = quote = after = ""
@@ -293,17 +330,26 @@ def claim_page(claim_id: int) -> ClaimPage:
         line_end = text.find("\n", claim.end)
         line_end = len(text) if line_end == -1 else line_end
         before, quote, after = text[line_start : claim.start], text[claim.start : claim.end], text[claim.end : line_end]
-    links = list(claim.evidence_links.select_related("author", "evidence__article").order_by("-created_at"))
-    sources = list(claim.sources.select_related("author", "passage_article").order_by("-created_at"))
+    links = list(
+        claim.evidence_links.filter(hidden_filter(user, prefix="evidence__"))
+        .select_related("author", "evidence__article")
+        .order_by("-created_at")
+    )
+    sources = list(
+        claim.sources.filter(hidden_filter(user)).select_related("author", "passage_article").order_by("-created_at")
+    )
+    moderator = is_moderator(user)
     return ClaimPage(
         claim=claim,
         anchored=anchored,
         before=before,
         quote=quote,
         after=after,
-        taggers=list(claim.annotations.select_related("author").order_by("created_at", "id")),
+        taggers=list(claim.annotations.filter(hidden_filter(user)).select_related("author").order_by("created_at", "id")),
         supporting=[link for link in links if link.stance == Stance.SUPPORTS],
         refuting=[link for link in links if link.stance == Stance.REFUTES],
         supporting_sources=[s for s in sources if s.stance == SourceStance.SUPPORTS],
         contradicting_sources=[s for s in sources if s.stance == SourceStance.CONTRADICTS],
+        claim_flags=flag_counts(TargetType.CLAIM, [claim.pk]).get(claim.pk, 0) if moderator else 0,
+        source_flags=flag_counts(TargetType.SOURCE, (s.pk for s in sources)) if moderator else {},
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation, AnnotationEdit, Article, Claim, Revision, Sentence, Tag
 from annotations.policy import Act, require
+from annotations.services.ratelimits import ratelimit_consume
 from annotations.text.anchor import AnchorError, Selector, anchor, describe
 from annotations.text.notes import NOTE_MAX_CHARS, render_note
 
@@ -96,6 +97,8 @@ def annotation_create(
     revision_number: int | None = None,
 ) -> Annotation:
     """Tag the span [start, end) of the article's current text (or of `revision_number`)."""
+    require(author, Act.ANNOTATE, article)
+    ratelimit_consume(user=author, scope="annotation")
     _check_tag(tag)
     _check_note(note)
     # Locked: a revision saved meanwhile would re-anchor every annotation but this one.

@@ -18,8 +18,8 @@ from annotations.models import (
     Stance,
     Tag,
 )
-from annotations.roles import is_moderator
-from annotations.services.annotations import AnnotationError, NotAllowed, article_touch
+from annotations.policy import Act, can_see, require
+from annotations.services.annotations import AnnotationError, article_touch
 from annotations.text.notes import NOTE_MAX_CHARS
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -35,11 +35,12 @@ def _check_note(note: str) -> None:
         raise AnnotationError(f"Notes are at most {NOTE_MAX_CHARS:,} characters.", field="note")
 
 
-def _live_claim(claim_id: int) -> Claim:
-    try:
-        return Claim.objects.select_for_update().get(pk=claim_id)
-    except Claim.DoesNotExist:
-        raise AnnotationError("That claim does not exist (it may have been deleted).", field="claim") from None
+def _live_claim(claim_id: int, user: AbstractBaseUser) -> Claim:
+    """The claim, locked; one hidden from `user` is as absent as a deleted one."""
+    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None or not can_see(user, claim):
+        raise AnnotationError("That claim does not exist (it may have been deleted).", field="claim")
+    return claim
 
 
 @transaction.atomic
@@ -47,13 +48,12 @@ def evidence_link_create(
     *, author: AbstractBaseUser, evidence: Annotation, claim_id: int, stance: str, note: str = ""
 ) -> EvidenceLink:
     """Link an evidence annotation to a claim, in any article, as supporting or refuting it."""
+    require(author, Act.LINK_EVIDENCE, evidence)
     _check_choice(stance, Stance, "stance")
     _check_note(note)
     if evidence.tag != Tag.EVIDENCE:
         raise AnnotationError("Only annotations tagged evidence can be linked to a claim.", field="evidence")
-    if evidence.author_id != author.pk:
-        raise NotAllowed("Only the author of the evidence can link it.")
-    claim = _live_claim(claim_id)
+    claim = _live_claim(claim_id, author)
     try:
         with transaction.atomic():
             link = EvidenceLink.objects.create(evidence=evidence, claim=claim, stance=stance, note=note, author=author)
@@ -65,8 +65,7 @@ def evidence_link_create(
 
 @transaction.atomic
 def evidence_link_delete(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
-    if link.author_id != user.pk and not is_moderator(user):
-        raise NotAllowed("Only the author of a link can remove it.")
+    require(user, Act.DELETE, link)
     article_id = link.claim.article_id
     link.delete()
     article_touch(article_id=article_id)
@@ -98,9 +97,10 @@ def source_create(
 ) -> Source:
     """Attach a counter-source: an external link (never fetched by the server) or a passage of
     an article in the corpus, given by offsets on its current revision."""
+    require(author, Act.ADD_SOURCE)
     _check_choice(stance, SourceStance, "stance")
     _check_note(note)
-    claim = _live_claim(claim_id)
+    claim = _live_claim(claim_id, author)
     if passage_article is not None:
         if url:
             raise AnnotationError("Give a link or a passage, not both.", field="url")
@@ -132,8 +132,7 @@ def source_create(
 
 @transaction.atomic
 def source_delete(*, source: Source, user: AbstractBaseUser) -> None:
-    if source.author_id != user.pk and not is_moderator(user):
-        raise NotAllowed("Only the author of a source can remove it.")
+    require(user, Act.DELETE, source)
     article_id = source.claim.article_id
     source.delete()
     article_touch(article_id=article_id)

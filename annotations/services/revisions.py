@@ -8,15 +8,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from annotations.models import AnchorState, Annotation, Article, Claim, Revision, Sentence
-from annotations.roles import is_moderator
-from annotations.services.annotations import NotAllowed, article_touch, selector_of
+from annotations.policy import Act, require
+from annotations.services.annotations import article_touch, selector_of
 from annotations.services.articles import ArticleError, article_body, revision_segment
 from annotations.text.anchor import Selector, describe, reanchor_all
 from annotations.text.normalise import content_hash
-
-
-def can_revise(article: Article, user: AbstractBaseUser) -> bool:
-    return user.is_authenticated and (article.created_by_id == user.pk or is_moderator(user))
 
 
 def _current_selector(annotation: Annotation, text: str) -> Selector:
@@ -34,8 +30,7 @@ def article_revise(*, article: Article, text: str, user: AbstractBaseUser, fmt: 
     Annotations that cannot be found in the new text are kept, marked orphaned.
     """
     article = Article.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=article.pk)
-    if not can_revise(article, user):
-        raise NotAllowed("Only the article's creator or a moderator can revise it.")
+    require(user, Act.REVISE_ARTICLE, article)
     body = article_body(text, fmt=fmt)
     old = article.current_revision
     if content_hash(body) == old.content_hash:

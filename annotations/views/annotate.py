@@ -11,7 +11,6 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -26,6 +25,7 @@ from annotations.forms import (
     ReviseForm,
 )
 from annotations.models import Annotation, Article
+from annotations.policy import Act, check
 from annotations.selectors.reader import (
     annotation_delta,
     annotation_panel,
@@ -36,20 +36,26 @@ from annotations.selectors.reader import (
 )
 from annotations.services.annotations import (
     AnnotationError,
-    NotAllowed,
     annotation_create,
     annotation_delete,
     annotation_update,
 )
 from annotations.services.articles import ArticleError
 from annotations.services.claims import evidence_link_create
-from annotations.services.revisions import article_revise, can_revise
+from annotations.services.revisions import article_revise
+from annotations.views.refusals import REFUSALS, page_refusal
 
 
 def _problem(message: str, *, status: int = 400) -> HttpResponse:
     """An error for the reader's status line."""
     response = HttpResponse(format_html('<span class="error">{}</span>', message), status=status)
     return reswap(retarget(response, "#reader-status"), "innerHTML")
+
+
+def _refused(error) -> HttpResponse:
+    """A refusal by the policy or the rate limits, on the reader's status line."""
+    refusal = page_refusal(error)
+    return refusal.apply(_problem(refusal.message))
 
 
 def _first_error(form: forms.Form) -> str:
@@ -90,7 +96,7 @@ def _update(
 ) -> HttpResponse:
     """The out-of-band partials that bring a reader up to date."""
     context = {
-        "layer": reader_layer(article_id) if layer else None,
+        "layer": reader_layer(article_id, user=request.user) if layer else None,
         "panel": annotation_panel(article_id=article_id, user=request.user, **panel) if panel else None,
         "status": status,
     }
@@ -115,12 +121,14 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
             quote=data["quote"] or None,
             revision_number=data["revision"],
         )
+    except REFUSALS as error:
+        return _refused(error)
     except AnnotationError as error:
         return _problem(str(error))
     # Only what changed, to answer fast: the page then asks for the panel, and its next live
     # update brings anything else that changed meanwhile.
     context = {
-        "delta": annotation_delta(annotation, username=request.user.get_username()),
+        "delta": annotation_delta(annotation, user=request.user),
         "status": f"Saved as {annotation.get_tag_display().lower()}. You can add a note in the panel.",
     }
     return render(request, "annotations/partials/annotation_added.html", context)
@@ -153,8 +161,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         annotation_update(
             annotation=annotation, user=request.user, tag=form.cleaned_data["tag"], note=form.cleaned_data["note"]
         )
-    except NotAllowed as error:
-        return _problem(str(error), status=403)
+    except REFUSALS as error:
+        return _refused(error)
     except AnnotationError as error:
         return _problem(str(error))
     return _update(request, article_id=annotation.article_id, panel=_panel_query(request.POST), status="Saved.")
@@ -166,8 +174,8 @@ def annotation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = get_object_or_404(Annotation, pk=pk)
     try:
         annotation_delete(annotation=annotation, user=request.user)
-    except NotAllowed as error:
-        return _problem(str(error), status=403)
+    except REFUSALS as error:
+        return _refused(error)
     return _update(request, article_id=annotation.article_id, panel=_panel_query(request.POST), status="Deleted.")
 
 
@@ -183,8 +191,8 @@ def evidence_link_add(request: HttpRequest, pk: int) -> HttpResponse:
         evidence_link_create(
             author=request.user, evidence=annotation, claim_id=data["claim"], stance=data["stance"], note=data["note"]
         )
-    except NotAllowed as error:
-        return _problem(str(error), status=403)
+    except REFUSALS as error:
+        return _refused(error)
     except AnnotationError as error:
         return _problem(str(error))
     return _update(
@@ -199,25 +207,27 @@ def evidence_link_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def claim_search(request: HttpRequest) -> HttpResponse:
     """Claims across the corpus to link evidence to, as radio buttons."""
-    claims = claim_choices(request.GET.get("q", "").strip()[:200])
+    claims = claim_choices(request.GET.get("q", "").strip()[:200], user=request.user)
     return render(request, "annotations/partials/claim_choices.html", {"claims": claims})
 
 
 @login_required
 def article_revise_page(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
-    if not can_revise(article, request.user):
-        raise PermissionDenied("Only the article's creator or a moderator can revise it.")
+    refusal = check(request.user, Act.REVISE_ARTICLE, article)
+    if refusal is not None:
+        context = {"article": article, "refusal": str(refusal)}
+        return render(request, "annotations/article_revise.html", context, status=page_refusal(refusal).status)
     form = ReviseForm(request.POST or None, initial={"text": article.current_revision.text})
     if request.method == "POST" and form.is_valid():
         try:
             revision = article_revise(article=article, text=form.cleaned_data["text"], user=request.user)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
+        except REFUSALS as error:
+            form.add_error(None, page_refusal(error).message)
         except ArticleError as error:
             form.add_error("text", str(error))
         else:
-            orphans = len(orphaned_annotations(article))
+            orphans = len(orphaned_annotations(article, user=request.user))
             messages.success(
                 request,
                 f"Saved revision {revision.number}."

@@ -15,6 +15,7 @@ from annotations.services.articles import (
     article_import_file,
 )
 from annotations.views.consensus import current_article_consensus
+from annotations.views.refusals import REFUSALS, page_refusal
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
@@ -23,16 +24,18 @@ def article_index(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reader = article_reader(pk)
+    reader = article_reader(pk, user=request.user)
     if request.htmx:
         return render(request, "annotations/partials/reader_body.html", {"reader": reader, "article": reader.article})
-    context = {"reader": reader, "article": reader.article, "consensus": current_article_consensus(pk)}
+    consensus = current_article_consensus(pk, user=request.user)
+    context = {"reader": reader, "article": reader.article, "consensus": consensus}
     return render(request, "annotations/article_detail.html", context)
 
 
 @login_required
 def article_new(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         metadata = ArticleMetadata(
@@ -54,9 +57,15 @@ def article_new(request: HttpRequest) -> HttpResponse:
         except DuplicateArticle as error:
             messages.info(request, str(error))
             return redirect(error.existing)
+        except REFUSALS as error:
+            refusal = page_refusal(error)
+            form.add_error(None, refusal.message)
+            status = refusal.status
         except ArticleError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, f"Added “{article.title}”.")
             return redirect(article)
-    return render(request, "annotations/article_form.html", {"form": form}, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "annotations/article_form.html", {"form": form}, status=status)

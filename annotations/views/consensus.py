@@ -22,6 +22,7 @@ from annotations.selectors.consensus import claim_consensus, corpus_consensus
 from annotations.selectors.consensus_pages import ArticleConsensus, article_consensus, vote_queue
 from annotations.services.consensus_queue import enqueue_article_agreement
 from annotations.services.votes import VOTE_VALUES, ClaimNotFound, vote_cast
+from annotations.views.refusals import REFUSALS, page_refusal
 
 STOP_POLLING = 286
 UNIT_TEMPLATES = {
@@ -118,6 +119,9 @@ def claim_vote(request: HttpRequest, pk: int) -> HttpResponse:
         vote_cast(user=request.user, claim_id=pk, value=value)
     except ClaimNotFound:
         return _answer_vote(request, pk, unit, CLAIM_GONE, status=404)
+    except REFUSALS as error:
+        refusal = page_refusal(error)
+        return _answer_vote(request, pk, unit, refusal.message, status=refusal.status)
     return _answer_vote(request, pk, unit, f"Saved: {SAVED[value]}.")
 
 
@@ -148,6 +152,9 @@ def _queue_vote(request: HttpRequest, pk: int) -> HttpResponse:
         vote_cast(user=request.user, claim_id=claim_id, value=value)
     except ClaimNotFound:
         return _queue_answer(request, pk, None, CLAIM_GONE, status=404)
+    except REFUSALS as error:
+        refusal = page_refusal(error)
+        return _queue_answer(request, pk, claim_id, refusal.message, status=refusal.status)
     return _queue_answer(request, pk, claim_id, f"Saved: {SAVED[value]}.", advance=True)
 
 
@@ -168,10 +175,11 @@ def _queue_answer(
     return push_url(response, url)
 
 
-def current_article_consensus(article_id: int) -> ArticleConsensus:
-    """The reader's consensus section: the article's claims by status and its tag agreement.
-    Tag agreement that is out of date is queued for a recompute (the section polls until then)."""
-    consensus = article_consensus(article_id)
+def current_article_consensus(article_id: int, *, user) -> ArticleConsensus:
+    """The reader's consensus section: the article's claims (those `user` may see) by status and
+    its tag agreement. Tag agreement that is out of date is queued for a recompute (the
+    section polls until then)."""
+    consensus = article_consensus(article_id, user=user)
     if not consensus.agreement.up_to_date:
         enqueue_article_agreement(article_id)
     return consensus
@@ -179,11 +187,11 @@ def current_article_consensus(article_id: int) -> ArticleConsensus:
 
 @require_GET
 def article_consensus_view(request: HttpRequest, pk: int) -> HttpResponse:
-    consensus = current_article_consensus(pk)
+    consensus = current_article_consensus(pk, user=request.user)
     status = STOP_POLLING if consensus.up_to_date else 200
     return render(request, "annotations/partials/consensus_article.html", {"consensus": consensus}, status=status)
 
 
 @require_GET
 def corpus_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotations/consensus_corpus.html", {"corpus": corpus_consensus()})
+    return render(request, "annotations/consensus_corpus.html", {"corpus": corpus_consensus(user=request.user)})

@@ -53,6 +53,8 @@ def test_create_answers_the_annotation_as_saved(user_client, user, article):
         "modified": body["modified"],
         "anchor_state": "anchored",
         "claim": annotation.claim_id,
+        "hidden": False,
+        "hidden_reason": "",
     }
     assert annotation.claim_id is not None and body["created"].endswith("Z")
 

@@ -53,6 +53,8 @@ def test_a_claim_shows_who_tagged_it_and_the_evidence_and_sources_around_it(api_
         "evidence_for": 2,
         "evidence_against": 1,
         "source_count": 1,
+        "hidden": False,
+        "hidden_reason": "",
     }
     listed = api_client.get(f"/api/claims/?article={article.pk}").json()
     assert listed["count"] == 1 and listed["results"][0] == body
@@ -108,6 +110,8 @@ def test_evidence_is_linked_listed_and_unlinked(user_client, user, claim, eviden
         "quote": text[evidence.start : evidence.end],
         "anchor_state": "anchored",
         "author": user.username,
+        "hidden": False,
+        "hidden_reason": "",
     }
     assert [item["id"] for item in user_client.get(url).json()["results"]] == [link["id"]]
     assert user_client.delete(f"{url}{link['id']}/").status_code == 204
@@ -183,6 +187,8 @@ def test_a_link_source_is_attached_and_listed(user_client, user, claim):
         "note": "p. 4",
         "author": user.username,
         "created": body["created"],
+        "hidden": False,
+        "hidden_reason": "",
     }
     assert user_client.get(url).json()["results"] == [body]
 

@@ -1,9 +1,9 @@
 import pytest
 
 from annotations.models import Annotation, AnnotationEdit, Claim, Tag
+from annotations.policy import NotAllowed
 from annotations.services.annotations import (
     AnnotationError,
-    NotAllowed,
     annotation_create,
     annotation_delete,
     annotation_update,

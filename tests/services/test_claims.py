@@ -1,7 +1,8 @@
 import pytest
 
 from annotations.models import EvidenceLink, Source
-from annotations.services.annotations import AnnotationError, NotAllowed
+from annotations.policy import NotAllowed
+from annotations.services.annotations import AnnotationError
 from annotations.services.claims import (
     evidence_link_create,
     evidence_link_delete,
