@@ -48,3 +48,40 @@ def timed(fn, *, repeat: int) -> list[float]:
 
 def median_ms(times: list[float]) -> float:
     return statistics.median(times) * 1000
+
+
+_PEAK = "peak-rss-kb:"
+_MEASURED_MANAGE = f"""
+import runpy, sys
+sys.argv = ["manage.py", *sys.argv[1:]]
+try:
+    runpy.run_path("manage.py", run_name="__main__")
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print("{_PEAK}", peak, file=sys.stderr)
+"""
+
+
+def run_manage(*args: str, env: dict[str, str]) -> tuple[float, int, str]:
+    """`manage.py *args` in a fresh process: (wall seconds, its peak RSS in bytes, its output).
+
+    The peak is the process' own high-water mark (VmHWM), read as it exits. The rusage that
+    wait4 hands the parent is no good for this: Linux carries over the peak of the memory the
+    child shared with its parent between fork and exec, so a benchmark holding a gigabyte of
+    test data would see every command it starts peak at a gigabyte.
+    """
+    import subprocess
+
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURED_MANAGE, *args], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    wall = time.perf_counter() - started
+    lines = result.stdout.splitlines()
+    peak = next((int(line.split()[1]) * 1024 for line in lines if line.startswith(_PEAK)), 0)
+    output = "\n".join(line for line in lines if not line.startswith(_PEAK))
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{output[-3000:]}")
+    return wall, peak, output

@@ -79,9 +79,16 @@ class _Ratings:
     total: float
 
 
+def as_indices(x) -> np.ndarray:
+    """``x`` as an integer array, without a copy when it is one already (so that callers can
+    pass int32 indices, half the memory of int64 at millions of votes)."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.integer) else x.astype(np.int64)
+
+
 def _ratings(users, claims, values, n_users: int, n_claims: int) -> _Ratings:
-    users = np.asarray(users, dtype=np.int64)
-    claims = np.asarray(claims, dtype=np.int64)
+    users = as_indices(users)
+    claims = as_indices(claims)
     values = np.asarray(values, dtype=np.float64)
     if not (users.shape == claims.shape == values.shape and users.ndim == 1):
         raise ValueError("users, claims and values must be 1-D arrays of equal length")
@@ -89,15 +96,19 @@ def _ratings(users, claims, values, n_users: int, n_claims: int) -> _Ratings:
         raise ValueError("user index out of range")
     if claims.size and (claims.min() < 0 or claims.max() >= n_claims):
         raise ValueError("claim index out of range")
-    key = users * n_claims + claims
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    if np.any(key[1:] == key[:-1]):
-        raise ValueError("duplicate (user, claim) rating; keep one vote per pair")
-    indices = claims[order].astype(np.int32)
+    key = users.astype(np.int64) * n_claims + claims
+    if np.all(key[1:] > key[:-1]):  # given in canonical order already (so no duplicates either)
+        indices = claims if claims.dtype == np.int32 else claims.astype(np.int32)
+        y = values.copy()  # compacted in place below
+    else:
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        if np.any(key[1:] == key[:-1]):
+            raise ValueError("duplicate (user, claim) rating; keep one vote per pair")
+        indices, y = claims[order].astype(np.int32), values[order]
+    del key
     indptr = np.zeros(n_users + 1, dtype=np.int64)
     np.cumsum(np.bincount(users, minlength=n_users), out=indptr[1:])
-    y = values[order]
     shape = (n_users, n_claims)
     vals = sp.csr_matrix((y, indices.copy(), indptr.copy()), shape=shape)
     vals.eliminate_zeros()  # 0/1 ratings: only agrees contribute to Σ y·x

@@ -19,6 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import svds
 
+from annotations.consensus.bridging import as_indices
+
 MIN_VOTES = 7
 """Participants with fewer votes (passes included) get group −1: Polis' own cut-off; their
 position is mostly imputation."""
@@ -46,8 +48,7 @@ def opinion_groups(
     ``user_factor`` (a bridging fit's) the users are clustered on that one-dimensional
     axis instead of the two principal components; the Polis benchmark compares both.
     """
-    users = np.asarray(users, dtype=np.int64)
-    claims = np.asarray(claims, dtype=np.int64)
+    users, claims = as_indices(users), as_indices(claims)
     values = np.asarray(values_signed, dtype=np.float64)
     n_votes = np.bincount(users, minlength=n_users)
     eligible = np.flatnonzero(n_votes >= min_votes)
@@ -71,9 +72,10 @@ def opinion_groups(
         else np.arange(eligible.size)
     )
     best, best_score = None, -np.inf
+    distances = _distances(points[sample])
     for k in range(2, min(max_groups, sample.size - 1) + 1):
         assign = kmeans(points[sample], k, seed=seed)
-        score = silhouette(points[sample], assign)
+        score = _silhouette(distances, assign)
         if score > best_score:
             best, best_score = assign, score
     centres = np.stack([points[sample][best == j].mean(axis=0) for j in np.unique(best)])
@@ -84,23 +86,35 @@ def opinion_groups(
 
 def _pca_projection(users, claims, values, eligible, n_users, n_claims, seed):
     """2-D PCA scores of the eligible users (None if fewer than 3 statements were voted)."""
-    row_of = np.full(n_users, -1, dtype=np.int64)
+    row_of = np.full(n_users, -1, dtype=np.int32)
     row_of[eligible] = np.arange(eligible.size)
-    keep = row_of[users] >= 0
-    rows, cols, vals = row_of[users[keep]], claims[keep], values[keep]
-    seen = np.bincount(cols, minlength=n_claims)
-    col_mean = np.bincount(cols, weights=vals, minlength=n_claims) / np.maximum(seen, 1)
+    rows = row_of[users]
+    keep = rows >= 0
+    if not keep.all():
+        rows, claims, values = rows[keep], claims[keep], values[keep]
+    seen = np.bincount(claims, minlength=n_claims)
+    col_mean = np.bincount(claims, weights=values, minlength=n_claims) / np.maximum(seen, 1)
     voted_on = np.flatnonzero(seen)
     if voted_on.size < 3:
         return None
-    col_of = np.full(n_claims, -1, dtype=np.int64)
+    col_of = np.full(n_claims, -1, dtype=np.int32)
     col_of[voted_on] = np.arange(voted_on.size)
-    centred = sp.csr_matrix(
-        (vals - col_mean[cols], (rows, col_of[cols])), shape=(eligible.size, voted_on.size)
-    )
+    centred = _csr(rows, col_of[claims], values - col_mean[claims], shape=(eligible.size, voted_on.size))
     v0 = np.random.default_rng(seed).normal(size=min(centred.shape))
     u, s, _ = svds(centred, k=2, v0=v0, random_state=seed)
     return u * s
+
+
+def _csr(rows, cols, data, *, shape) -> sp.csr_matrix:
+    """The sparse matrix of these entries in canonical form (sorted, duplicates summed). Built
+    directly when they come in that order already; it is then the very matrix scipy's
+    conversion from coordinates would make, without its copies and sorts."""
+    key = rows.astype(np.int64) * shape[1] + cols
+    if not np.all(key[1:] > key[:-1]):
+        return sp.csr_matrix((data, (rows, cols)), shape=shape)
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=shape)
 
 
 def kmeans(points: np.ndarray, k: int, *, seed: int = 0, n_init: int = 10, max_iter: int = 100):
@@ -167,7 +181,16 @@ def _kmeans_pp(points, k, rng):
 
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette (b − a) / max(a, b); points alone in their cluster score 0."""
-    d = np.sqrt(np.maximum(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2), 0.0))
+    return _silhouette(_distances(points), labels)
+
+
+def _distances(points: np.ndarray) -> np.ndarray:
+    """Euclidean distance between every two points."""
+    return np.sqrt(np.maximum(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2), 0.0))
+
+
+def _silhouette(d: np.ndarray, labels: np.ndarray) -> float:
+    """`silhouette` from the points' distance matrix, which choosing k computes once for every k."""
     k = int(labels.max()) + 1
     onehot = np.eye(k)[labels]
     sums = d @ onehot  # distance from each point to all members of each cluster
@@ -196,14 +219,22 @@ def group_agree_shares(group_labels, users, claims, values_signed, n_claims: int
     "Seen" counts every vote, passes included (Polis' convention), so a pass lowers the
     agree share. Users with label −1 are left out.
     """
-    g = np.asarray(group_labels)[np.asarray(users)]
-    keep = g >= 0
-    key = g[keep] * n_claims + np.asarray(claims)[keep]
-    agree = np.asarray(values_signed)[keep] == 1
+    agree, _, seen = group_vote_counts(np.asarray(group_labels)[np.asarray(users)], claims, values_signed, n_claims, n_groups)
+    return agree, seen
+
+
+def group_vote_counts(vote_groups, claims, values_signed, n_claims: int, n_groups: int):
+    """Per group g and claim c: agree A[g, c], disagree D[g, c] and seen S[g, c] counts, given
+    each vote's group (the voter's; −1: none, left out)."""
+    vote_groups = np.asarray(vote_groups)
+    keep = vote_groups >= 0
+    key = vote_groups[keep].astype(np.int64) * n_claims + np.asarray(claims)[keep]
+    values = np.asarray(values_signed)[keep]
     size = n_groups * n_claims
     seen = np.bincount(key, minlength=size).reshape(n_groups, n_claims)
-    agreed = np.bincount(key, weights=agree, minlength=size).reshape(n_groups, n_claims)
-    return agreed.astype(np.int64), seen
+    agree = np.bincount(key, weights=values == 1, minlength=size).reshape(n_groups, n_claims)
+    disagree = np.bincount(key, weights=values == -1, minlength=size).reshape(n_groups, n_claims)
+    return agree.astype(np.int64), disagree.astype(np.int64), seen
 
 
 def group_aware_consensus(agree: np.ndarray, seen: np.ndarray, *, log: bool = False) -> np.ndarray:

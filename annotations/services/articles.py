@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Article, Revision, Sentence
+from annotations.policy import Act, require
 from annotations.text.convert import ConversionError, decode_upload, guess_format, to_text
-from annotations.text.document import analyse
+from annotations.text.document import Document, analyse
 from annotations.text.normalise import content_hash, normalise
 
 TITLE_MAX = 300
@@ -64,6 +66,34 @@ def article_body(text: str, *, fmt: str) -> str:
     return body
 
 
+@dataclass(frozen=True)
+class ArticleDraft:
+    """Given text made ready to save: the stored body and its hash, the article's fields, and
+    its document; `synchronous` when the text is short enough to segment now (else the
+    document is only its head's, and a worker segments the rest)."""
+
+    body: str
+    digest: str
+    fields: dict
+    document: Document
+    synchronous: bool
+
+
+def article_draft(*, text: str, fmt: str, metadata: ArticleMetadata) -> ArticleDraft:
+    """Convert, normalise and analyse given text; ArticleError when it has no text."""
+    body = article_body(text, fmt=fmt)
+    synchronous = len(body) <= settings.REDNOTE_SYNC_SEGMENT_CHARS
+    document = analyse(body if synchronous else _head(body), title=metadata.title, author=metadata.author)
+    fields = dict(
+        title=(metadata.title or document.title or _fallback_title(body))[:TITLE_MAX],
+        author=metadata.author or document.byline or "",
+        source=metadata.source or "",
+        published=metadata.published,
+        language=metadata.language or "en",
+    )
+    return ArticleDraft(body=body, digest=content_hash(body), fields=fields, document=document, synchronous=synchronous)
+
+
 @transaction.atomic
 def article_create(
     *,
@@ -74,32 +104,26 @@ def article_create(
 ) -> Article:
     """Save a new article from pasted or decoded text; segment now, or in a worker when long.
 
-    Raises ArticleError for empty input and DuplicateArticle when the same text exists.
+    Raises NotAllowed when `created_by` may not add articles (imports by the system pass none),
+    ArticleError for empty input and DuplicateArticle when the same text exists.
     """
-    body = article_body(text, fmt=fmt)
-    digest = content_hash(body)
-    existing = Revision.objects.filter(content_hash=digest).select_related("article").first()
+    if created_by is not None:
+        require(created_by, Act.ADD_ARTICLE)
+    draft = article_draft(text=text, fmt=fmt, metadata=metadata)
+    existing = Revision.objects.filter(content_hash=draft.digest).select_related("article").first()
     if existing is not None:
         raise DuplicateArticle(existing.article)
 
-    synchronous = len(body) <= settings.REDNOTE_SYNC_SEGMENT_CHARS
-    document = analyse(body if synchronous else _head(body), title=metadata.title, author=metadata.author)
-    title = (metadata.title or document.title or _fallback_title(body))[:TITLE_MAX]
     article = Article.objects.create(
-        title=title,
-        author=metadata.author or document.byline or "",
-        source=metadata.source or "",
-        published=metadata.published,
-        language=metadata.language or "en",
-        created_by=created_by if created_by and created_by.is_authenticated else None,
+        **draft.fields, created_by=created_by if created_by and created_by.is_authenticated else None
     )
     revision = Revision.objects.create(
-        article=article, number=1, text=body, content_hash=digest, created_by=article.created_by
+        article=article, number=1, text=draft.body, content_hash=draft.digest, created_by=article.created_by
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
-    if synchronous:
-        _store_sentences(revision=revision, document_sentences=document.sentences)
+    if draft.synchronous:
+        _store_sentences(revision=revision, document_sentences=draft.document.sentences)
     else:
         from annotations.tasks import segment_revision
 
@@ -115,26 +139,28 @@ def article_import_file(
     created_by: AbstractBaseUser | None = None,
 ) -> Article:
     """Decode an uploaded or imported file (.txt, .md, .html) and create its article."""
-    try:
-        fmt = guess_format(filename)
-        text = decode_upload(data, max_bytes=settings.REDNOTE_MAX_UPLOAD_BYTES)
-    except ConversionError as error:
-        raise ArticleError(str(error), field="file") from error
+    text, fmt = decode_file(data=data, filename=filename)
     return article_create(text=text, fmt=fmt, metadata=metadata, created_by=created_by)
 
 
+def decode_file(*, data: bytes, filename: str) -> tuple[str, str]:
+    """The text of an uploaded or imported file and its format (by its name); ArticleError
+    (on the file) for a format or encoding it cannot be read in, or a file too large."""
+    try:
+        fmt = guess_format(filename)
+        return decode_upload(data, max_bytes=settings.REDNOTE_MAX_UPLOAD_BYTES), fmt
+    except ConversionError as error:
+        raise ArticleError(str(error), field="file") from error
+
+
+def sentences_of(revision: Revision, document_sentences) -> Iterator[Sentence]:
+    """Unsaved sentence rows of a revision, from its analysed document."""
+    for s in document_sentences:
+        yield Sentence(revision=revision, index=s.index, start=s.start, end=s.end, paragraph=s.paragraph, kind=s.kind)
+
+
 def _store_sentences(*, revision: Revision, document_sentences) -> None:
-    Sentence.objects.bulk_create(
-        Sentence(
-            revision=revision,
-            index=s.index,
-            start=s.start,
-            end=s.end,
-            paragraph=s.paragraph,
-            kind=s.kind,
-        )
-        for s in document_sentences
-    )
+    Sentence.objects.bulk_create(sentences_of(revision, document_sentences))
     revision.segmented_at = timezone.now()
     revision.save(update_fields=["segmented_at"])
 
@@ -176,9 +202,13 @@ def article_import_path(
     *, path: Path, metadata: ArticleMetadata = ArticleMetadata(), created_by=None
 ) -> Article:
     """Import one file from disk; oversized files are refused before they are read."""
+    return article_import_file(data=read_import_file(path), filename=path.name, metadata=metadata, created_by=created_by)
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a file to import; ArticleError without reading it when it is too large,
+    OSError when it cannot be read."""
     limit = settings.REDNOTE_MAX_UPLOAD_BYTES
     if path.stat().st_size > limit:
         raise ArticleError(f"File is larger than {limit / 1024 / 1024:.1f} MB.", field="file")
-    return article_import_file(
-        data=path.read_bytes(), filename=path.name, metadata=metadata, created_by=created_by
-    )
+    return path.read_bytes()

@@ -1,7 +1,10 @@
-"""Bulk writes: chunks of ids for `IN` lists, and a fast insert-or-update (COPY on PostgreSQL)."""
+"""Bulk writes: chunks of ids for `IN` lists, a fast insert-or-update (COPY on PostgreSQL), and
+temporary tables streamed full of rows for set-based statements."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
 
 from django.db import connection, models
 from psycopg.types.json import Jsonb
@@ -49,3 +52,38 @@ def bulk_upsert(model, rows: Iterable[dict], *, update_fields: list[str]) -> Non
             f"ON CONFLICT ({quote(pk.column)}) " + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
         )
         cursor.execute("DROP TABLE bulk_upsert_rows")
+
+
+@contextmanager
+def staging_table(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> Iterator[int]:
+    """A temporary table `name` with `columns` ((name, SQL type) pairs) holding `rows`, for
+    set-based statements; yields how many rows it holds and drops it afterwards. Call inside
+    a transaction.
+
+    The rows are streamed, never all in memory: COPY on PostgreSQL (then ANALYZE, since
+    autovacuum never sees a temporary table and the planner would guess its size), `BATCH`
+    rows per INSERT elsewhere.
+    """
+    quote = connection.ops.quote_name
+    table = quote(name)
+    names = ", ".join(quote(column) for column, _ in columns)
+    definition = ", ".join(f"{quote(column)} {kind}" for column, kind in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition}) ON COMMIT DROP")
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
+            insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+            iterator = iter(rows)
+            while batch := list(islice(iterator, BATCH)):
+                cursor.executemany(insert, batch)
+                count += len(batch)
+    yield count
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")

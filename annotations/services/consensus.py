@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from itertools import chain
 
 import numpy as np
 from django.conf import settings
@@ -32,6 +31,7 @@ from annotations.consensus import bridging, groups
 from annotations.consensus.wilson import wilson_interval
 from annotations.models import Claim, ClaimConsensus, ConsensusRun, UserViewpoint, Vote, VoteValue
 from annotations.services.bulk import BATCH, bulk_upsert, chunks
+from annotations.services.consensus_votes import dense_index, in_user_claim_order, read_votes
 from annotations.services.tag_agreement import labels_refresh
 
 REFRESH_BATCH = 500
@@ -80,9 +80,7 @@ def _claim_rows(
     status = bridging.statuses(intercept, factor, rated, thresholds())
 
     n_groups = len(group_sizes)
-    voter = np.arange(votes.index.size)
-    g_agree, g_seen = groups.group_agree_shares(votes.group, voter, votes.index, votes.value, k, n_groups)
-    g_disagree, _ = groups.group_agree_shares(votes.group, voter, votes.index, -votes.value, k, n_groups)
+    g_agree, g_disagree, g_seen = groups.group_vote_counts(votes.group, votes.index, votes.value, k, n_groups)
     grouped = g_seen.sum(axis=0) > 0  # never true without groups
     group_consensus = groups.group_aware_consensus(g_agree, g_seen)
     divisiveness = groups.divisiveness(g_agree, g_seen)
@@ -236,37 +234,6 @@ def consensus_sweep() -> int:
 # ---- The full refit -------------------------------------------------------------------------
 
 
-_PACKED_VOTE = np.dtype([("user", ">i8"), ("claim", ">i8"), ("value", ">i2")])
-PACKED_CHUNK = 1_000_000
-"""Vote ids per packed value: 18 MB, well below PostgreSQL's 1 GB per value (and faster than larger)."""
-
-
-def read_votes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every vote as (user id, claim id, value) arrays.
-
-    On PostgreSQL the votes are packed server-side, 18 big-endian bytes each, into one bytea
-    per range of ids, so that the client receives a few large values instead of a million
-    rows (about a third of the time for a million votes). Elsewhere rows are streamed.
-    """
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Vote._meta.db_table)
-        packed = f"""SELECT string_agg(int8send(user_id::bigint) || int8send(claim_id::bigint)
-            || int2send(value::smallint), ''::bytea) FROM {table} WHERE id >= %s AND id < %s"""
-        parts = []
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT min(id), max(id) FROM {table}")
-            low, high = cursor.fetchone()
-            for start in range(low or 0, (high or -1) + 1, PACKED_CHUNK):
-                cursor.execute(packed, [start, start + PACKED_CHUNK])
-                data = cursor.fetchone()[0]
-                parts.append(np.frombuffer(data or b"", dtype=_PACKED_VOTE))
-        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=_PACKED_VOTE)
-        return rows["user"].astype(np.int64), rows["claim"].astype(np.int64), rows["value"].astype(np.int64)
-    rows = Vote.objects.order_by().values_list("user_id", "claim_id", "value").iterator(chunk_size=20_000)
-    table = np.fromiter(chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
-    return table[:, 0], table[:, 1], table[:, 2]
-
-
 def _replace_viewpoints(user_ids: np.ndarray, intercept: np.ndarray, factor: np.ndarray, group: np.ndarray) -> None:
     """Every voter's viewpoint from this refit in place of the last one's (people with no votes
     left lose theirs). Call inside a transaction; readers see the old rows until it commits.
@@ -303,12 +270,18 @@ def consensus_refit() -> ConsensusRun:
     user_id, claim_id, value = read_votes()
     lap("read")
 
-    user_ids, u = np.unique(user_id, return_inverse=True)
-    claim_ids, c = np.unique(np.concatenate([claim_id, np.fromiter(read_versions, dtype=np.int64)]), return_inverse=True)
-    c = c[: claim_id.size]  # claims with a row but no votes any more are rewritten as empty
+    user_ids, u = dense_index(user_id, np.zeros(0, dtype=np.int64))
+    # Claims with a row but no votes any more are rewritten as empty.
+    claim_ids, c = dense_index(claim_id, np.fromiter(read_versions, dtype=np.int64))
+    del user_id, claim_id
+    # In (user, claim) order, the order the fit and the groups work in: each then finds its
+    # input sorted instead of sorting it again. The results do not depend on the order.
+    u, c, value = in_user_claim_order(u, c, value, claim_ids.size)
     rated = value != VoteValue.UNSURE
+    everything = bool(rated.all())  # then the ratings are the votes, with no copies
     fit = bridging.fit(
-        u[rated], c[rated], (value[rated] == VoteValue.AGREE).astype(np.float64),
+        u if everything else u[rated], c if everything else c[rated],
+        (value == VoteValue.AGREE if everything else value[rated] == VoteValue.AGREE).astype(np.float64),
         n_users=user_ids.size, n_claims=claim_ids.size,
     )
     lap("fit")

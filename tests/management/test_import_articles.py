@@ -70,3 +70,21 @@ def test_an_unreadable_manifest_stops_before_importing(tmp_path):
     with pytest.raises(CommandError, match="Cannot read manifest"):
         run(tmp_path / "a.txt", "--manifest", bad)
     assert not Article.objects.exists()
+
+
+def test_files_are_imported_in_batches_and_each_reported_once(tmp_path, monkeypatch):
+    from annotations.management.commands import import_articles
+
+    monkeypatch.setattr(import_articles, "BATCH_FILES", 2)
+    for i in range(5):
+        (tmp_path / f"a{i}.txt").write_text(f"Article {i}\nSentence {i} here. Another one.", encoding="utf-8")
+    (tmp_path / "a2.txt").write_bytes(b"")  # fails, in the middle batch
+    (tmp_path / "a4.txt").write_text("Article 1\nSentence 1 here. Another one.", encoding="utf-8")  # same text as a1
+    out = StringIO()
+    with pytest.raises(CommandError, match="3 imported, 1 skipped, 1 failed"):
+        call_command("import_articles", str(tmp_path), "--no-progress", stdout=out)
+    lines = sorted(line.split(":")[0] for line in out.getvalue().splitlines())
+    assert lines == sorted([f"imported {tmp_path / f'a{i}.txt'}" for i in (0, 1, 3)]
+                           + [f"failed   {tmp_path / 'a2.txt'}", f"skipped  {tmp_path / 'a4.txt'}"])
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Article 0", "Article 1", "Article 3"]
+    assert "already imported as #" in out.getvalue()

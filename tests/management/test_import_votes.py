@@ -1,4 +1,5 @@
 import csv
+import tracemalloc
 from io import StringIO
 from pathlib import Path
 
@@ -66,6 +67,44 @@ def test_bad_rows_are_reported_with_their_lines_and_the_good_ones_imported(tmp_p
     lines = [line.split(":")[0] for line in err.getvalue().splitlines()]
     assert lines == ["line 2", "line 3", "line 4", "line 6", "line 7"]
     assert "“maybe” is not a vote" in err.getvalue() and "no claim 999999" in err.getvalue()
+
+
+def test_a_large_file_is_streamed_in_bounded_memory(tmp_path, claims):
+    """100,000 votes: holding them as objects would take tens of MB (the importer used to
+    build a list of votes, a dict of the latest and a model instance per vote); streamed
+    through the staging table, the command allocates next to nothing however long the file."""
+    path = tmp_path / "votes.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("user,claim,value\n")
+        handle.writelines(f"user{i // 3},{claims[i % 3].pk},{('agree', 'disagree', 'unsure')[i % 7 % 3]}\n" for i in range(100_000))
+    tracemalloc.start()
+    try:
+        out, err = run(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert out.strip() == "100000 votes imported, 33334 new accounts (they cannot sign in), 0 bad rows" and not err
+    assert peak < 10 * 2**20, f"peak {peak / 2**20:.1f} MB"
+    assert Vote.objects.count() == 100_000
+    assert Vote.objects.get(user__username="user33333", claim_id=claims[0].pk).value == -1  # row 99,999: i % 7 == 4
+
+
+def test_odd_claim_ids_are_bad_rows_not_crashes(tmp_path, claims):
+    (tmp_path / "votes.csv").write_text(
+        f"ann,{claims[0].pk},agree\nbob,²,agree\ncid,{2**70},agree\n", encoding="utf-8"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 votes imported, 1 new accounts .*, 2 bad rows"):
+        call_command("import_votes", str(tmp_path / "votes.csv"), stdout=StringIO(), stderr=err)
+    assert "line 2: “²” is not a claim id" in err.getvalue() and f"line 3: no claim {2**70}" in err.getvalue()
+
+
+def test_a_file_that_turns_out_not_to_be_utf8_imports_nothing(tmp_path, claims):
+    good = "".join(f"user{i},{claims[0].pk},agree\n" for i in range(20_000)).encode()
+    (tmp_path / "votes.csv").write_bytes(good + b"late,1,\xff\xfe\n")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run(tmp_path / "votes.csv")
+    assert not Vote.objects.exists() and not get_user_model().objects.filter(username="user1").exists()
 
 
 def test_imported_accounts_cannot_sign_in(tmp_path, claims, client):

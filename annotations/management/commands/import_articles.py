@@ -3,21 +3,28 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from annotations.models import Article
+from annotations.services.article_imports import ImportFile, articles_import
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
     DuplicateArticle,
-    article_import_path,
     metadata_from_manifest,
+    read_import_file,
 )
 from annotations.text.convert import SUPPORTED_SUFFIXES
 
 MANIFEST_NAME = "manifest.json"
+BATCH_FILES, BATCH_BYTES = 200, 16 * 2**20
+"""Files imported together, in one transaction: at most this many, of at most this many bytes
+(more when one file alone is larger)."""
 
 
 def _collect(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]], list[tuple[Path, str]]]:
@@ -55,11 +62,52 @@ def _load_manifest(path: Path) -> dict[str, dict]:
         raise CommandError(f"Cannot read manifest {path}: {error}") from error
 
 
+def _batches(paths: Iterable[Path]) -> Iterator[list[Path]]:
+    batch, size = [], 0
+    for path in paths:
+        with suppress(OSError):  # a file that cannot be read is reported when it is read
+            size += path.stat().st_size
+        batch.append(path)
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _import_batch(paths: list[Path], entries: dict[str, dict]) -> list[tuple[Path, Article | Exception]]:
+    """Each file's new article, or what kept it out (ArticleError, OSError), in order."""
+    outcomes: dict[Path, Article | Exception] = {}
+    readable: list[tuple[Path, ImportFile]] = []
+    for path in paths:
+        try:
+            metadata = metadata_from_manifest(entries[path.name]) if path.name in entries else ArticleMetadata()
+            readable.append((path, ImportFile(name=path.name, data=read_import_file(path), metadata=metadata)))
+        except (ArticleError, OSError) as error:
+            outcomes[path] = error
+    results = articles_import(files=[file for _, file in readable])
+    outcomes.update((path, result) for (path, _), result in zip(readable, results, strict=True))
+    return [(path, outcomes[path]) for path in paths]
+
+
+def _report(outcome: Article | Exception) -> tuple[str, str]:
+    """(imported, skipped or failed; the detail) for one file."""
+    if isinstance(outcome, DuplicateArticle):
+        return "skipped", f"already imported as #{outcome.existing.pk} “{outcome.existing.title}”"
+    if isinstance(outcome, OSError):
+        return "failed", f"cannot read: {outcome.strerror or outcome}"
+    if isinstance(outcome, Exception):
+        return "failed", str(outcome)
+    return "imported", f"#{outcome.pk} “{outcome.title}”"
+
+
 class Command(BaseCommand):
     help = (
         "Import articles from .txt, .md and .html files and folders. Text already in the corpus "
         "is skipped. Exits non-zero when any file failed; every good file is still imported."
     )
+    # A data job, not a server start: the system checks (a second or so) are `manage.py check`'s.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="Files or folders to import.")
@@ -82,18 +130,11 @@ class Command(BaseCommand):
         progress = tqdm(
             files, unit="file", disable=no_progress or len(files) < 20 or not sys.stderr.isatty(), file=sys.stderr
         )
-        for path in progress:
-            try:
-                metadata = metadata_from_manifest(entries[path.name]) if path.name in entries else ArticleMetadata()
-                article = article_import_path(path=path, metadata=metadata)
-            except DuplicateArticle as error:
-                skipped.append((path, f"already imported as #{error.existing.pk} “{error.existing.title}”"))
-            except ArticleError as error:
-                failed.append((path, str(error)))
-            except OSError as error:
-                failed.append((path, f"cannot read: {error.strerror or error}"))
-            else:
-                imported.append((path, f"#{article.pk} “{article.title}”"))
+        reports = {"imported": imported, "skipped": skipped, "failed": failed}
+        for batch in _batches(progress):
+            for path, outcome in _import_batch(batch, entries):
+                label, detail = _report(outcome)
+                reports[label].append((path, detail))
 
         for label, rows, style in (
             ("imported", imported, self.style.SUCCESS),

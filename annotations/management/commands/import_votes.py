@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,26 +20,39 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         for row in reader:
-            if any(cell.strip() for cell in row):
-                yield reader.line_num, [cell.strip() for cell in row]
+            cells = [cell.strip() for cell in row]
+            if any(cells):
+                yield reader.line_num, cells
 
 
-def _parse_plain(path: Path, errors: list[tuple[int, str]]) -> list[ImportedVote]:
-    votes = []
+@dataclass
+class _Tally:
+    """What reading a file found besides votes: bad rows, and Polis votes on unmapped statements."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    unmapped: int = 0
+
+
+def _claim_id(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _parse_plain(path: Path, tally: _Tally) -> Iterator[ImportedVote]:
+    """The votes of a plain CSV in file order (so a person's last row on a claim stands)."""
     for line, row in _rows(path):
         if line == 1 and [cell.lower() for cell in row] == ["user", "claim", "value"]:
             continue
         if len(row) != 3:
-            errors.append((line, f"expected 3 fields (user,claim,value), found {len(row)}"))
+            tally.errors.append((line, f"expected 3 fields (user,claim,value), found {len(row)}"))
             continue
         user, claim, value = row
-        if not claim.isdigit():
-            errors.append((line, f"“{claim}” is not a claim id"))
-        elif value.lower() not in VALUES:
-            errors.append((line, f"“{value}” is not a vote (agree, disagree, unsure, 1, -1 or 0)"))
+        claim_id, vote_value = _claim_id(claim), VALUES.get(value.lower())
+        if claim_id is None:
+            tally.errors.append((line, f"“{claim}” is not a claim id"))
+        elif vote_value is None:
+            tally.errors.append((line, f"“{value}” is not a vote (agree, disagree, unsure, 1, -1 or 0)"))
         else:
-            votes.append(ImportedVote(line=line, username=user, claim_id=int(claim), value=VALUES[value.lower()]))
-    return votes
+            yield ImportedVote(line, user, claim_id, vote_value)
 
 
 def _read_mapping(path: Path) -> dict[int, int]:
@@ -55,30 +69,25 @@ def _read_mapping(path: Path) -> dict[int, int]:
     return mapping
 
 
-def _parse_polis(
-    path: Path, mapping: dict[int, int], prefix: str, errors: list[tuple[int, str]]
-) -> tuple[list[ImportedVote], int]:
-    """Votes from a Polis votes.csv in time order (so the latest per voter and statement
-    stands), and how many were on statements the mapping leaves out."""
+def _parse_polis(path: Path, mapping: dict[int, int], prefix: str, tally: _Tally) -> Iterator[ImportedVote]:
+    """The votes of a Polis votes.csv, stamped with their time (so the latest per voter and
+    statement stands, and of equal times the later row); votes on statements the mapping
+    leaves out are counted in `tally.unmapped`."""
     rows = _rows(path)
     _, header = next(rows)
     column = {name: i for i, name in enumerate(header)}
-    stamped, unmapped = [], 0
     for line, row in rows:
         try:
             stamp, comment, voter, vote = (int(row[column[name]]) for name in ("timestamp", "comment-id", "voter-id", "vote"))
         except (ValueError, IndexError):
-            errors.append((line, "expected integer timestamp, comment-id, voter-id and vote"))
+            tally.errors.append((line, "expected integer timestamp, comment-id, voter-id and vote"))
             continue
         if str(vote) not in VALUES:
-            errors.append((line, f"“{vote}” is not a Polis vote (1, -1 or 0)"))
+            tally.errors.append((line, f"“{vote}” is not a Polis vote (1, -1 or 0)"))
         elif comment not in mapping:
-            unmapped += 1
+            tally.unmapped += 1
         else:
-            vote_value = VALUES[str(vote)]
-            stamped.append((stamp, ImportedVote(line=line, username=f"{prefix}{voter}", claim_id=mapping[comment], value=vote_value)))
-    stamped.sort(key=lambda pair: pair[0])  # stable: equal times keep file order
-    return [vote for _, vote in stamped], unmapped
+            yield ImportedVote(line, f"{prefix}{voter}", mapping[comment], VALUES[str(vote)], stamp)
 
 
 class Command(BaseCommand):
@@ -88,6 +97,8 @@ class Command(BaseCommand):
         "in. Bad rows are reported with their line numbers and the good ones imported; exits non-zero "
         "when any row was bad. A refit of the consensus is queued afterwards."
     )
+    # A data job, not a server start: the system checks (a second or so) are `manage.py check`'s.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="The CSV file of votes.")
@@ -103,8 +114,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, mapping: Path | None, user_prefix: str | None, **options):
-        errors: list[tuple[int, str]] = []
-        unmapped = 0
+        tally = _Tally()
         try:
             with file.open(newline="", encoding="utf-8-sig") as handle:
                 header = {cell.strip() for cell in next(csv.reader(handle), [])}
@@ -112,16 +122,18 @@ class Command(BaseCommand):
                 if mapping is None:
                     raise CommandError("This is a Polis votes.csv: give --mapping FILE (comment-id,claim).")
                 prefix = user_prefix if user_prefix is not None else f"polis-{file.resolve().parent.name}-"
-                votes, unmapped = _parse_polis(file, _read_mapping(mapping), prefix, errors)
+                votes = _parse_polis(file, _read_mapping(mapping), prefix, tally)
             else:
-                votes = _parse_plain(file, errors)
+                votes = _parse_plain(file, tally)
+            # The file is read as the votes are imported: a bad file rolls the whole import back.
+            result = votes_import(votes=votes)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not UTF-8 text: {error}") from error
 
-        result = votes_import(votes=votes)
-        errors = sorted(errors + result.errors)
+        errors = sorted(tally.errors + result.errors)
+        unmapped = tally.unmapped
         for line, reason in errors:
             self.stderr.write(self.style.ERROR(f"line {line}: {reason}"))
         summary = (

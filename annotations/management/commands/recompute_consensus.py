@@ -11,6 +11,8 @@ class Command(BaseCommand):
         "Refit the consensus model on every vote now and rewrite every voter's viewpoint, every "
         "claim's consensus and every article's tag agreement (what the scheduled refit does)."
     )
+    # A data job, not a server start: the system checks (a second or so) are `manage.py check`'s.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args, **options):
         run = consensus_refit()
