@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.models import Comment, Sanction, SanctionKind
+from annotations.models import Annotation, Comment, Sanction, SanctionKind
 from annotations.roles import ADMIN, is_moderator, role_of
 
 User = AbstractBaseUser | AnonymousUser
@@ -33,8 +33,10 @@ class Act(StrEnum):
     EDIT = "edit"
     DELETE = "delete"
     EXPORT = "export"
+    CANCEL_EXPORT = "cancel_export"
     MODERATE = "moderate"
     MANAGE_ROLES = "manage_roles"
+    READ_NOTIFICATIONS = "read_notifications"  # marking one's own read: silenced users may
 
 
 # Acts that write content: a silenced user may do none of them.
@@ -58,6 +60,7 @@ class Refusal(StrEnum):
     NOT_ADMIN = "not_admin"
     LOCKED = "locked"
     NOT_FOUND = "not_found"
+    SELF = "self"
     DELETED = "deleted"
 
 
@@ -162,6 +165,15 @@ def hidden_filter(user: User, *, prefix: str = "", author_field: str = "author")
     return visible
 
 
+def _sanction_refusal(moderator: AbstractBaseUser, person: AbstractBaseUser) -> NotAllowed | None:
+    """Moderating a user: nobody moderates themselves, and only admins moderate admins."""
+    if person.pk == moderator.pk:
+        return NotAllowed("You cannot moderate your own account.", code=Refusal.SELF)
+    if role_of(person) == ADMIN and role_of(moderator) != ADMIN:
+        return NotAllowed("Moderators cannot sanction admins.", code=Refusal.NOT_ADMIN)
+    return None
+
+
 def check(user: User, act: Act, target=None) -> NotAllowed | None:
     """None when `user` may `act` on `target` now; otherwise the refusal, with its reason."""
     if not user.is_authenticated:
@@ -173,7 +185,9 @@ def check(user: User, act: Act, target=None) -> NotAllowed | None:
     if act == Act.MANAGE_ROLES:
         return None if role_of(user) == ADMIN else NotAllowed("Only admins change roles.", code=Refusal.NOT_ADMIN)
     if act == Act.MODERATE:
-        return None if moderator else NotAllowed("Only moderators can do this.", code=Refusal.NOT_MODERATOR)
+        if not moderator:
+            return NotAllowed("Only moderators can do this.", code=Refusal.NOT_MODERATOR)
+        return _sanction_refusal(user, target) if isinstance(target, AbstractBaseUser) else None
     if act in CONTENT_WRITES and standing.silenced:
         return NotAllowed(silence_message(standing), code=Refusal.SILENCED)
     if target is None:
@@ -187,6 +201,14 @@ def check(user: User, act: Act, target=None) -> NotAllowed | None:
             return NotAllowed("Only its author (or a moderator) can change this.", code=Refusal.NOT_OWNER)
     if act == Act.REVISE_ARTICLE and _author_id(target) != user.pk and not moderator:
         return NotAllowed("Only the article's creator or a moderator can revise it.", code=Refusal.NOT_OWNER)
+    if act == Act.LINK_EVIDENCE and isinstance(target, Annotation) and _author_id(target) != user.pk:
+        return NotAllowed("Only the author of the evidence can link it.", code=Refusal.NOT_OWNER)
+    if act in (Act.EXPORT, Act.CANCEL_EXPORT) and _author_id(target) != user.pk:
+        # An export job: its owner sees and cancels it; moderators only see it.
+        if not moderator:
+            return NotAllowed("That export does not exist.", code=Refusal.NOT_FOUND)
+        if act == Act.CANCEL_EXPORT:
+            return NotAllowed("Only its owner can cancel an export.", code=Refusal.NOT_OWNER)
     if act == Act.COMMENT:
         claim = getattr(target, "claim", target)
         if claim.thread_locked_at is not None and not moderator:

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from annotations.services.articles import revision_segment
 from annotations.services.consensus import claims_refresh, consensus_refit, consensus_sweep
 from annotations.services.consensus_queue import article_queued_key, claim_queued_key
+from annotations.services.exports import export_run, exports_expire
 from annotations.services.tag_agreement import labels_refresh
 
 
@@ -49,3 +50,21 @@ def sweep_consensus() -> int:
 def refit_consensus() -> int:
     """Refit the whole model (scheduled, and after bulk imports); returns the run's id."""
     return consensus_refit().pk
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=settings.REDNOTE_EXPORT_TIME_LIMIT,
+    soft_time_limit=settings.REDNOTE_EXPORT_TIME_LIMIT - 60,
+)
+def run_export(job_id: int) -> None:
+    """Write an export job's file. A redelivered job starts over in a fresh folder."""
+    export_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+def expire_exports() -> int:
+    """Remove export files past their date, stale work folders, and jobs no worker will finish
+    (scheduled); returns the files removed."""
+    return exports_expire()

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from annotations.views import annotate, articles, claims, consensus
+from annotations.views import annotate, articles, claims, consensus, threads
+from annotations.views import exports as export_views
+from annotations.views import flags as flag_views
+from annotations.views import moderation as moderation_views
+from annotations.views import notifications as notification_views
 
 urlpatterns = [
     path("", articles.article_index, name="article-list"),
@@ -22,4 +26,30 @@ urlpatterns = [
     path("claims/<int:pk>/consensus/", consensus.claim_consensus_view, name="claim-consensus"),
     path("claims/<int:pk>/vote/", consensus.claim_vote, name="claim-vote"),
     path("consensus/", consensus.corpus_view, name="consensus"),
+    path("claims/<int:pk>/comments/", threads.comment_post, name="comment-create"),
+    path("claims/<int:pk>/thread/", threads.thread_comments_view, name="thread-comments"),
+    path("claims/<int:pk>/thread/live/", threads.thread_live, name="thread-live"),
+    path("claims/<int:pk>/thread/passages/", threads.thread_passages, name="thread-passages"),
+    path("comments/<int:pk>/reply/", threads.comment_reply_form, name="comment-reply"),
+    path("comments/<int:pk>/edit/", threads.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/flag/", threads.comment_flag_form, name="comment-flag"),
+    path("comments/<int:pk>/delete/", threads.comment_remove, name="comment-delete"),
+    path("comments/<int:pk>/history/", threads.comment_history_view, name="comment-history"),
+    path("users/<str:username>/", threads.user_profile, name="user-profile"),
+    path("notifications/", notification_views.inbox, name="notifications"),
+    path("notifications/bell/", notification_views.bell, name="notification-bell"),
+    path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
+    path("notifications/<int:pk>/open/", notification_views.open_notification, name="notification-open"),
+    path("flags/", flag_views.flag_post, name="flag-create"),
+    path("moderation/", moderation_views.queue_page, name="moderation-queue"),
+    path("moderation/items/<int:pk>/resolve/", moderation_views.queue_item_action, name="moderation-item-action"),
+    path("moderation/log/", moderation_views.log_page, name="moderation-log"),
+    path("moderation/users/", moderation_views.users_page, name="moderation-users"),
+    path("moderation/users/<str:username>/moderate/", moderation_views.user_action, name="moderation-user-action"),
+    path("moderation/users/<str:username>/role/", moderation_views.user_role, name="moderation-user-role"),
+    path("claims/<int:pk>/lock/", moderation_views.claim_lock, name="moderation-claim-lock"),
+    path("exports/", export_views.exports_page, name="exports"),
+    path("exports/<int:pk>/", export_views.export_status, name="export-status"),
+    path("exports/<int:pk>/cancel/", export_views.export_cancel_view, name="export-cancel"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export-download"),
 ]

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Enforcement: a suspended user's session ends (annotations/middleware.py).
+    "annotations.middleware.SuspendedSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "annotations.api.errors.JsonApiErrorsMiddleware",
 ]
@@ -157,7 +159,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="rednote <noreply@localho
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens stop working while their user is suspended.
+        "annotations.api.authentication.SuspensionAwareTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.PageNumberPagination",
@@ -176,6 +179,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Articles and export jobs both have a `format`, claims and export jobs a `status`.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleFormatEnum": "annotations.forms.FORMAT_CHOICES",
+        "ConsensusStatusEnum": "annotations.api.votes.STATUSES",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server
@@ -239,6 +247,27 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # ---- end of consensus settings ---------------------------------------------------------------
 
+# ---- Posting rate limits (annotations/services/ratelimits.py; README "Rate limits") --------
+# Per user and minute, fixed windows, counted in Redis when REDIS_URL is set, else in the
+# database. Modelled on Discourse's rate_limit_create_post / rate_limit_new_user_create_post
+# and max_flags_per_day: accounts younger than REDNOTE_RATE_LIMIT_NEW_ACCOUNT_HOURS get the
+# stricter "new account" limits. The defaults only stop floods: a new account can still make
+# 60 annotations, 10 comments and 10 flags a minute. Moderators and admins are exempt.
+# REDNOTE_RATE_LIMITS=false switches them off (load tests, benchmarks).
+REDNOTE_RATE_LIMITS = env.bool("REDNOTE_RATE_LIMITS", default=True)
+REDNOTE_RATE_LIMIT_NEW_ACCOUNT_HOURS = env.int("REDNOTE_RATE_LIMIT_NEW_ACCOUNT_HOURS", default=24)
+REDNOTE_RATE_LIMITS_PER_MINUTE = {
+    "annotation": env.int("REDNOTE_ANNOTATIONS_PER_MINUTE", default=120),
+    "comment": env.int("REDNOTE_COMMENTS_PER_MINUTE", default=30),
+    "flag": env.int("REDNOTE_FLAGS_PER_MINUTE", default=20),
+}
+REDNOTE_NEW_ACCOUNT_RATE_LIMITS = {
+    "annotation": env.int("REDNOTE_NEW_ACCOUNT_ANNOTATIONS_PER_MINUTE", default=60),
+    "comment": env.int("REDNOTE_NEW_ACCOUNT_COMMENTS_PER_MINUTE", default=10),
+    "flag": env.int("REDNOTE_NEW_ACCOUNT_FLAGS_PER_MINUTE", default=10),
+}
+# ---- end of posting rate limits -------------------------------------------------------------
+
 # rednote itself
 REDNOTE_CORPUS_DIR = Path(env("REDNOTE_CORPUS_DIR", default=str(BASE_DIR.parent / "shared" / "corpus")))
 REDNOTE_MAX_UPLOAD_BYTES = env.int("REDNOTE_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
@@ -246,6 +275,32 @@ REDNOTE_MAX_UPLOAD_BYTES = env.int("REDNOTE_MAX_UPLOAD_BYTES", default=2 * 1024 
 REDNOTE_SYNC_SEGMENT_CHARS = env.int("REDNOTE_SYNC_SEGMENT_CHARS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REDNOTE_MAX_UPLOAD_BYTES + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = REDNOTE_MAX_UPLOAD_BYTES + 512 * 1024
+
+# ---- Moderation: flags and the brigade rule (README "Moderation") ---------------------------
+# An item is hidden pending review once this many distinct people from at least two opinion
+# groups flag it (from a single group: twice as many). Each person may flag this many items a day.
+REDNOTE_FLAG_HIDE_THRESHOLD = env.int("REDNOTE_FLAG_HIDE_THRESHOLD", default=3)
+REDNOTE_FLAGS_PER_DAY = env.int("REDNOTE_FLAGS_PER_DAY", default=20)
+# ---- end of moderation settings -------------------------------------------------------------
+
+# ---- Exports: annotated corpora as background jobs (annotations/services/exports.py) --------
+# Finished files live in REDNOTE_EXPORT_DIR (on storage every worker and web server shares when
+# they run on several machines), work in progress in its tmp/ folder. Files are offered for
+# REDNOTE_EXPORT_DAYS days; beat removes them every REDNOTE_EXPORT_EXPIRE_SECONDS. Annotators
+# appear as HMAC pseudonyms under REDNOTE_EXPORT_PSEUDONYM_SECRET (empty: derived from
+# SECRET_KEY). Keep REDNOTE_EXPORT_TIME_LIMIT below Redis' visibility timeout (3600 s), so that
+# a job is never handed to a second worker while the first still runs it.
+REDNOTE_EXPORT_DIR = Path(env("REDNOTE_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+REDNOTE_EXPORT_DAYS = env.int("REDNOTE_EXPORT_DAYS", default=7)
+REDNOTE_EXPORT_PSEUDONYM_SECRET = env("REDNOTE_EXPORT_PSEUDONYM_SECRET", default="")
+REDNOTE_EXPORT_TIME_LIMIT = env.int("REDNOTE_EXPORT_TIME_LIMIT", default=3000)
+REDNOTE_EXPORT_EXPIRE_SECONDS = env.int("REDNOTE_EXPORT_EXPIRE_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["exports-expire"] = {
+    "task": "annotations.tasks.expire_exports",
+    "schedule": float(REDNOTE_EXPORT_EXPIRE_SECONDS),
+    "options": {"expires": float(REDNOTE_EXPORT_EXPIRE_SECONDS)},
+}
+# ---- end of export settings -----------------------------------------------------------------
 
 # Production hardening: active whenever DEBUG is false (see `manage.py check --deploy`).
 if not DEBUG:

@@ -27,6 +27,15 @@ def corpus_manifest(corpus_dir: Path) -> dict[str, dict]:
     return {entry["file"]: entry for entry in data["articles"]}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests make hundreds of accounts; a full-strength hash for each is most of their time.
+    Production settings keep Django's default hashers."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Unit tests run tasks in-process; tests marked `worker` use a real worker instead."""

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from annotations.models import Sentence
 from annotations.services.annotations import annotation_create
 from annotations.services.articles import ArticleMetadata, article_create
+from annotations.text.notes import render_note
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -73,3 +74,70 @@ class AnnotationFactory(factory.Factory):
         return annotation_create(author=author, article=article, start=start, end=end, tag=tag, note=note)
 
     _build = _create
+
+
+class ClaimFactory(factory.Factory):
+    """A claim made the way readers make one: someone tags a sentence as a claim."""
+
+    class Meta:
+        model = dict
+
+    author = factory.SubFactory(UserFactory)
+    article = factory.SubFactory(ArticleFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, author, article):
+        return AnnotationFactory(author=author, article=article, tag="claim").claim
+
+    _build = _create
+
+
+class LinkSourceFactory(factory.Factory):
+    """An external link attached to a claim, through the service."""
+
+    class Meta:
+        model = dict
+
+    author = factory.SubFactory(UserFactory)
+    claim = factory.SubFactory(ClaimFactory)
+    title = factory.Sequence(lambda n: f"Source number {n}")
+
+    @classmethod
+    def _create(cls, model_class, *, author, claim, title):
+        from annotations.services.claims import source_create
+
+        return source_create(
+            author=author, claim_id=claim.pk, stance="contradicts", url="https://example.org/report", title=title,
+        )
+
+    _build = _create
+
+
+class ThreadCommentFactory(factory.django.DjangoModelFactory):
+    """A comment written straight to the table (no rate limit, no notifications): for tests of
+    what happens to comments afterwards, such as flags and moderation."""
+
+    class Meta:
+        model = "annotations.Comment"
+
+    claim = factory.SubFactory(ClaimFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}.")
+    body_html = factory.LazyAttribute(lambda c: f"<p>{c.body}</p>")
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment in a claim's thread, written straight to the table (no policy, rate limit or
+    notifications) so that long threads are quick to build. `parent` puts it under another
+    comment, in the same claim's thread at the next depth."""
+
+    class Meta:
+        model = "annotations.Comment"
+
+    parent = None
+    claim = factory.LazyAttribute(lambda c: c.parent.claim if c.parent else ClaimFactory())
+    author = factory.SubFactory(UserFactory)
+    depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 0)
+    side = ""
+    body = factory.Sequence(lambda n: f"Comment {n} in the thread.")
+    body_html = factory.LazyAttribute(lambda c: render_note(c.body))

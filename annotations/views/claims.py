@@ -6,17 +6,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.forms import LinkSourceForm, PassageSourceForm
 from annotations.models import Article, Claim
+from annotations.policy import can_see
 from annotations.selectors.claims import corpus_search
 from annotations.selectors.reader import claim_page
 from annotations.services.annotations import AnnotationError
 from annotations.services.claims import source_create
 from annotations.views.consensus import block_unit, unit_context
+from annotations.views.refusals import REFUSALS, PageRefusal, page_refusal
+from annotations.views.thread_section import thread_context
 
 SOURCE_FORMS = {"link": LinkSourceForm, "passage": PassageSourceForm}
 _FIELD_OF_ERROR = {"passage_start": "passage", "passage_end": "passage", "url": "url", "title": "title", "note": "note"}
@@ -25,10 +28,11 @@ _FIELD_OF_ERROR = {"passage_start": "passage", "passage_end": "passage", "url": 
 def _page(request: HttpRequest, pk: int, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
     """The claim page, its consensus block included (it polls while its numbers are updating)."""
     context = {
-        "page": claim_page(pk),
+        "page": claim_page(pk, user=request.user),
         "link_form": LinkSourceForm(),
         "passage_form": PassageSourceForm(),
         **unit_context(request, pk, block_unit(pk)),
+        **thread_context(request, pk),
         **bound,
     }
     return render(request, "annotations/claim_detail.html", context, status=status)
@@ -38,8 +42,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk)
 
 
-def _save_source(form: forms.Form, *, kind: str, claim: Claim, user) -> None:
-    """Create the source, or put the service's objection on the form."""
+def _save_source(form: forms.Form, *, kind: str, claim: Claim, user) -> PageRefusal | None:
+    """Create the source, or put the service's objection on the form (and return it when it
+    is a refusal by the policy or the rate limits)."""
     data = form.cleaned_data
     try:
         if kind == "link":
@@ -52,44 +57,58 @@ def _save_source(form: forms.Form, *, kind: str, claim: Claim, user) -> None:
             article = Article.objects.select_related("current_revision").filter(pk=article_id).first()
             if article is None:
                 form.add_error("passage", "That article is no longer in the corpus.")
-                return
+                return None
             source_create(
                 author=user, claim_id=claim.pk, stance=data["stance"], note=data["note"],
                 passage_article=article, passage_start=start, passage_end=end,
             )
+    except REFUSALS as error:
+        refusal = page_refusal(error)
+        form.add_error(None, refusal.message)
+        return refusal
     except AnnotationError as error:
         form.add_error(_FIELD_OF_ERROR.get(error.field), str(error))
+    return None
+
+
+def _visible_claim(request: HttpRequest, pk: int, *fields: str) -> Claim:
+    """The claim, or 404 when it does not exist or is hidden from the user."""
+    claim = get_object_or_404(Claim.objects.only("id", "hidden_at", "created_by_id", *fields), pk=pk)
+    if not can_see(request.user, claim):
+        raise Http404("No such claim.")
+    return claim
 
 
 @require_POST
 @login_required
 def source_add(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.only("id"), pk=pk)
+    claim = _visible_claim(request, pk)
     kind = request.POST.get("kind")
     if kind not in SOURCE_FORMS:
         return HttpResponse("Unknown kind of source.", status=400)
     form = SOURCE_FORMS[kind](request.POST)
-    if form.is_valid():
-        _save_source(form, kind=kind, claim=claim, user=request.user)
+    refusal = _save_source(form, kind=kind, claim=claim, user=request.user) if form.is_valid() else None
     saved = form.is_valid()
+    status = 200 if saved else refusal.status if refusal else 400
     if not request.htmx:
         if saved:
             messages.success(request, "Source attached.")
             return redirect(claim)
-        return _page(request, pk, status=400, **{f"{kind}_form": form})
+        return _page(request, pk, status=status, **{f"{kind}_form": form})
     context = {
         "claim": claim,
         "saved": saved,
-        "page": claim_page(pk) if saved else None,
+        "page": claim_page(pk, user=request.user) if saved else None,
         "form": SOURCE_FORMS[kind]() if saved else form,
     }
-    return render(request, f"annotations/partials/source_{kind}_form.html", context, status=200 if saved else 400)
+    response = render(request, f"annotations/partials/source_{kind}_form.html", context, status=status)
+    return refusal.apply(response) if refusal else response
 
 
 @require_GET
 def passage_search(request: HttpRequest, pk: int) -> HttpResponse:
     """Sentences of other articles matching the query, to pick one as a source."""
-    claim = get_object_or_404(Claim.objects.only("id", "article_id"), pk=pk)
+    claim = _visible_claim(request, pk, "article_id")
     query = request.GET.get("q", "").strip()[:200]
     hits = corpus_search(query, limit=20, exclude_article_id=claim.article_id) if len(query) >= 2 else []
     return render(request, "annotations/partials/passage_results.html", {"hits": hits, "query": query})
