@@ -40,7 +40,7 @@ from annotations.models import (
 from annotations.policy import hidden_filter
 from annotations.selectors.annotations import current_selector
 from annotations.selectors.claims import claim_list, corpus_search, evidence_list, source_list
-from annotations.services.annotations import AnnotationError
+from annotations.services.annotations import AlreadyPosted, AnnotationError
 from annotations.services.claims import (
     evidence_link_create,
     evidence_link_delete,
@@ -249,7 +249,9 @@ _SOURCE_FIELDS = {"passage_article": "article", "passage_start": "start", "passa
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Counter-sources on a claim: a link to a web page (never fetched) or a passage of an
     article in the corpus. As W3C Web Annotations (`Accept: application/ld+json`) they are
-    "linking" annotations on the claim's passage."""
+    "linking" annotations on the claim's passage. Posting the same link (or passage) to the
+    same claim again makes no second source: the answer is 200 with the existing one (201 is
+    for a new one)."""
 
     queryset = Source.objects.none()  # for the schema; get_queryset() narrows to the claim
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
@@ -270,8 +272,14 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         request=SourceCreateSerializer,
-        responses={(201, JSON): SourceSerializer, (201, JSONLD): W3CSourceSerializer},
+        responses={
+            (201, JSON): SourceSerializer,
+            (201, JSONLD): W3CSourceSerializer,
+            (200, JSON): SourceSerializer,
+            (200, JSONLD): W3CSourceSerializer,
+        },
         description="Either `url` and `title`, or `article`, `start` and `end`. "
+        "The same link or passage posted again by the same person answers 200 with the existing source. "
         "A claim that does not exist (or was deleted) is a 400 naming `claim`.",
     )
     def create(self, request: Request, claim_id: int) -> Response:
@@ -284,11 +292,15 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 title=data["title"], note=data["note"], passage_article=data.get("article"),
                 passage_start=data.get("start"), passage_end=data.get("end"),
             )
+        except AlreadyPosted as error:
+            source, code = error.existing, status.HTTP_200_OK
         except AnnotationError as error:
             field = _SOURCE_FIELDS.get(error.field, error.field)
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=field)
+        else:
+            code = status.HTTP_201_CREATED
         body = self.get_serializer(self.get_queryset().get(pk=source.pk)).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=code)
 
     @extend_schema(responses={204: None, 403: _NOT_ALLOWED})
     def destroy(self, request: Request, claim_id: int, pk: int) -> Response:

@@ -2,6 +2,7 @@
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,10 +14,14 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 HTML_EXEMPT = ("/api/docs/",)
+TOO_LARGE = "The request body is too large."
 
 
 def _refusal_response(exc, context) -> Response | None:
-    """The answer to a refusal by the policy or the rate limits, or None for anything else."""
+    """The answer to a refusal by the policy or the rate limits, or to a body too large to
+    read (Django refuses it inside DRF's `request.data`), or None for anything else."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": TOO_LARGE}, status=413)
     if isinstance(exc, RateLimited):
         body = {"detail": str(exc), "scope": exc.scope, "retry_after": exc.retry_after}
         return Response(body, status=429, headers={"Retry-After": str(exc.retry_after)})
@@ -37,7 +42,8 @@ def _refusal_response(exc, context) -> Response | None:
 def exception_handler(exc, context):
     """DRF's handler, plus a top-level ``detail`` message on every error body. A refusal by the
     policy (`NotAllowed`) is a 403 (404 for what the user may not see, 401 or 403 for anonymous
-    callers); one by the rate limits (`RateLimited`) is a 429 with `Retry-After`."""
+    callers); one by the rate limits (`RateLimited`) is a 429 with `Retry-After`; a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE is a 413."""
     response = _refusal_response(exc, context) or drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         fields = ", ".join(str(key) for key in response.data)
@@ -91,5 +97,7 @@ class JsonApiErrorsMiddleware:
             return _json_error(404)
         if isinstance(exception, PermissionDenied):
             return _json_error(403)
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": TOO_LARGE}, status=413)
         logger.exception("Unhandled error in %s", request.path)
         return _json_error(500)

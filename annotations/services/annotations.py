@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, AnnotationEdit, Article, Claim, Revision, Sentence, Tag
-from annotations.policy import Act, require
+from annotations.policy import Act, NotAllowed, Refusal, require
 from annotations.services.ratelimits import ratelimit_consume
 from annotations.text.anchor import AnchorError, Selector, anchor, describe
 from annotations.text.notes import NOTE_MAX_CHARS, render_note
@@ -20,6 +20,15 @@ class AnnotationError(ValueError):
         self.field = field
 
 
+class AlreadyPosted(Exception):
+    """The same person already posted the same thing (annotation or source): `existing` is it.
+    Posting twice makes one row; callers answer with the existing one as a success."""
+
+    def __init__(self, existing) -> None:
+        super().__init__("You already posted this.")
+        self.existing = existing
+
+
 def _check_tag(tag: str) -> None:
     if tag not in Tag.values:
         raise AnnotationError(f"“{tag}” is not a tag; use one of {', '.join(Tag.values)}.", field="tag")
@@ -28,6 +37,14 @@ def _check_tag(tag: str) -> None:
 def _check_note(note: str) -> None:
     if len(note) > NOTE_MAX_CHARS:
         raise AnnotationError(f"Notes are at most {NOTE_MAX_CHARS:,} characters.", field="note")
+
+
+def _locked_annotation(pk: int) -> Annotation:
+    """The annotation, locked; one deleted meanwhile (a concurrent delete won) is not found."""
+    annotation = Annotation.objects.select_for_update().filter(pk=pk).first()
+    if annotation is None:
+        raise NotAllowed("That annotation does not exist (it may have been deleted).", code=Refusal.NOT_FOUND)
+    return annotation
 
 
 def covered_sentences(revision: Revision, start: int, end: int) -> list[Sentence]:
@@ -96,13 +113,17 @@ def annotation_create(
     quote: str | None = None,
     revision_number: int | None = None,
 ) -> Annotation:
-    """Tag the span [start, end) of the article's current text (or of `revision_number`)."""
+    """Tag the span [start, end) of the article's current text (or of `revision_number`).
+
+    Raises AlreadyPosted when the author already tagged this span with this tag: the check runs
+    under the article's row lock, so concurrent duplicates collapse too."""
     require(author, Act.ANNOTATE, article)
     ratelimit_consume(user=author, scope="annotation")
     _check_tag(tag)
     _check_note(note)
-    # Locked: a revision saved meanwhile would re-anchor every annotation but this one.
-    article = Article.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=article.pk)
+    # Locked: a revision saved meanwhile would re-anchor every annotation but this one. The
+    # revision is read after the lock (joined into it, one saved meanwhile would read as missing).
+    article = Article.objects.select_for_update().get(pk=article.pk)
     revision = article.current_revision
     if revision is None or revision.segmented_at is None:
         raise AnnotationError("This article is still being split into sentences; try again shortly.", field="article")
@@ -110,6 +131,11 @@ def annotation_create(
     sentences = covered_sentences(revision, selector.start, selector.end)
     if not sentences:
         raise AnnotationError("That passage is not part of the article's annotatable text.", field="start")
+    existing = Annotation.objects.filter(
+        article=article, author=author, tag=tag, start=selector.start, end=selector.end
+    ).first()
+    if existing is not None:
+        raise AlreadyPosted(existing)
 
     claim = None
     if tag == Tag.CLAIM:
@@ -141,7 +167,7 @@ def annotation_update(
     *, annotation: Annotation, user: AbstractBaseUser, tag: str | None = None, note: str | None = None
 ) -> Annotation:
     """Change the tag or note, keeping the previous version in the history."""
-    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    annotation = _locked_annotation(annotation.pk)
     require(user, Act.EDIT, annotation)
     new_tag = annotation.tag if tag is None else tag
     new_note = annotation.note if note is None else note
@@ -183,7 +209,7 @@ def _drop_claim_if_abandoned(claim_id: int | None) -> None:
 
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation, user: AbstractBaseUser) -> None:
-    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    annotation = _locked_annotation(annotation.pk)
     require(user, Act.DELETE, annotation)
     claim_id, article_id = annotation.claim_id, annotation.article_id
     annotation.delete()

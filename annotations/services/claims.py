@@ -19,7 +19,7 @@ from annotations.models import (
     Tag,
 )
 from annotations.policy import Act, can_see, require
-from annotations.services.annotations import AnnotationError, article_touch
+from annotations.services.annotations import AlreadyPosted, AnnotationError, article_touch
 from annotations.text.notes import NOTE_MAX_CHARS
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -82,6 +82,12 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _refuse_duplicate(same_sources) -> None:
+    existing = same_sources.first()
+    if existing is not None:
+        raise AlreadyPosted(existing)
+
+
 @transaction.atomic
 def source_create(
     *,
@@ -96,7 +102,10 @@ def source_create(
     passage_end: int | None = None,
 ) -> Source:
     """Attach a counter-source: an external link (never fetched by the server) or a passage of
-    an article in the corpus, given by offsets on its current revision."""
+    an article in the corpus, given by offsets on its current revision.
+
+    Raises AlreadyPosted when the author already attached the same link or passage to this
+    claim: the check runs under the claim's row lock, so concurrent duplicates collapse too."""
     require(author, Act.ADD_SOURCE)
     _check_choice(stance, SourceStance, "stance")
     _check_note(note)
@@ -109,6 +118,10 @@ def source_create(
             0 <= passage_start < passage_end <= len(revision.text)
         ):
             raise AnnotationError("The passage's offsets are outside the article's text.", field="passage_start")
+        _refuse_duplicate(Source.objects.filter(
+            claim=claim, author=author, passage_article=passage_article,
+            passage_start=passage_start, passage_end=passage_end,
+        ))
         quote = revision.text[passage_start:passage_end]
         if not quote.strip():
             raise AnnotationError("The passage is only white space.", field="passage_start")
@@ -122,9 +135,11 @@ def source_create(
             raise AnnotationError("Give a link or a passage of an article.", field="url")
         if not title.strip():
             raise AnnotationError("A link needs a title.", field="title")
+        url = _check_url(url)
+        _refuse_duplicate(Source.objects.filter(claim=claim, author=author, url=url))
         source = Source.objects.create(
             claim=claim, kind=Source.Kind.LINK, stance=stance, note=note, author=author,
-            url=_check_url(url), title=title.strip(),
+            url=url, title=title.strip(),
         )
     article_touch(article_id=claim.article_id)
     return source

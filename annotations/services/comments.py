@@ -214,7 +214,12 @@ def _moderated(comment: Comment, user: AbstractBaseUser, *, action: str, before:
 
 
 def _for_change(comment: Comment) -> Comment:
-    return Comment.objects.select_for_update(of=("self",)).select_related("claim", "author").get(pk=comment.pk)
+    """The comment, locked; one removed meanwhile (a concurrent change won) is not found."""
+    locked = Comment.objects.select_for_update(of=("self",)).select_related("claim", "author").filter(pk=comment.pk)
+    comment = locked.first()
+    if comment is None:
+        raise NotAllowed("That comment does not exist.", code=Refusal.NOT_FOUND)
+    return comment
 
 
 @transaction.atomic

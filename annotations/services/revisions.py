@@ -29,7 +29,9 @@ def article_revise(*, article: Article, text: str, user: AbstractBaseUser, fmt: 
 
     Annotations that cannot be found in the new text are kept, marked orphaned.
     """
-    article = Article.objects.select_for_update(of=("self",)).select_related("current_revision").get(pk=article.pk)
+    # Lock the article alone, then read its current revision: joined into the locking query,
+    # a revision saved while we waited would be re-read as missing.
+    article = Article.objects.select_for_update().get(pk=article.pk)
     require(user, Act.REVISE_ARTICLE, article)
     body = article_body(text, fmt=fmt)
     old = article.current_revision

@@ -35,6 +35,7 @@ from annotations.selectors.reader import (
     reader_layer,
 )
 from annotations.services.annotations import (
+    AlreadyPosted,
     AnnotationError,
     annotation_create,
     annotation_delete,
@@ -121,6 +122,8 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
             quote=data["quote"] or None,
             revision_number=data["revision"],
         )
+    except AlreadyPosted as error:  # the same span and tag again: the one already saved stands
+        annotation = error.existing
     except REFUSALS as error:
         return _refused(error)
     except AnnotationError as error:

@@ -15,7 +15,7 @@ from annotations.models import Article, Claim
 from annotations.policy import can_see
 from annotations.selectors.claims import corpus_search
 from annotations.selectors.reader import claim_page
-from annotations.services.annotations import AnnotationError
+from annotations.services.annotations import AlreadyPosted, AnnotationError
 from annotations.services.claims import source_create
 from annotations.views.consensus import block_unit, unit_context
 from annotations.views.refusals import REFUSALS, PageRefusal, page_refusal
@@ -62,6 +62,8 @@ def _save_source(form: forms.Form, *, kind: str, claim: Claim, user) -> PageRefu
                 author=user, claim_id=claim.pk, stance=data["stance"], note=data["note"],
                 passage_article=article, passage_start=start, passage_end=end,
             )
+    except AlreadyPosted:  # the same source again: the one already attached stands
+        return None
     except REFUSALS as error:
         refusal = page_refusal(error)
         form.add_error(None, refusal.message)

@@ -30,8 +30,9 @@ def article():
 
 
 def post(client, article, index: int):
+    """A new annotation each time (the same one again would not be a second annotation)."""
     sentence = article.current_revision.sentences.filter(kind__in=Sentence.ANNOTATABLE).order_by("index")[index % 20]
-    payload = {"article": article.pk, "start": sentence.start, "end": sentence.end, "tag": "opinion"}
+    payload = {"article": article.pk, "start": sentence.start, "end": sentence.end - index // 20, "tag": "opinion"}
     return client.post("/api/annotations/", payload, format="json")
 
 
