@@ -13,6 +13,7 @@ limits" for the defaults and why.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from functools import lru_cache
 
@@ -24,6 +25,8 @@ from django.utils import timezone
 
 from annotations.models import RateCounter
 from annotations.roles import is_moderator
+
+logger = logging.getLogger(__name__)
 
 SCOPES = ("annotation", "comment", "flag")
 WINDOW_SECONDS = 60
@@ -66,7 +69,7 @@ def ratelimit_consume(*, user: AbstractBaseUser | AnonymousUser, scope: str) -> 
     window = math.floor(now.timestamp()) // WINDOW_SECONDS
     window_end = (window + 1) * WINDOW_SECONDS
     key = f"{scope}:{user.pk}:{window}"
-    count = _redis_increment(key, window_end, now) if settings.REDIS_URL else _database_increment(key, window_end, now)
+    count = _redis_or_database_increment(key, window_end, now) if settings.REDIS_URL else _database_increment(key, window_end, now)
     if count > limit:
         retry_after = max(1, math.ceil(window_end - now.timestamp()))
         raise RateLimited(too_fast_message(retry_after), retry_after=retry_after, scope=scope)
@@ -74,7 +77,16 @@ def ratelimit_consume(*, user: AbstractBaseUser | AnonymousUser, scope: str) -> 
 
 @lru_cache(maxsize=4)
 def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
+def _redis_or_database_increment(key: str, window_end: int, now: dt.datetime) -> int:
+    """Redis, or the database while Redis is unreachable: posting never fails for want of it."""
+    try:
+        return _redis_increment(key, window_end, now)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        logger.warning("Redis unreachable for the posting rate limits (%s); counting in the database.", error)
+        return _database_increment(key, window_end, now)
 
 
 def _redis_increment(key: str, window_end: int, now: dt.datetime) -> int:
