@@ -4,10 +4,12 @@ Every variable is documented in README.md under "Configuration". Without any of 
 app runs for development: SQLite in ``var/``, Celery on a filesystem broker in ``var/``,
 mail to the console.
 """
+import datetime
 import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,12 +18,17 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a deployment that forgets it shows no tracebacks. `manage.py up` and the
+# test settings (tests/settings.py) turn it on for local work.
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET = "django-insecure-rednote-development-only"
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET if DEBUG else None)
 if not SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY when DEBUG is false.")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (a long random string) in the environment or .env: DEBUG is false, its "
+        "default. For local work run `python manage.py up`, or set DEBUG=true."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -42,11 +49,18 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    # Sign-in lockout (see "Sign-in lockout" below); before annotations, whose failed sign-in log
+    # runs after axes has counted the attempt.
+    "axes",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (see "Security headers").
+    "csp.middleware.CSPMiddleware",
+    "annotations.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +73,11 @@ MIDDLEWARE = [
     "annotations.middleware.SuspendedSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "annotations.api.errors.JsonApiErrorsMiddleware",
+    # After the API's catch-all 500, to see a view's exception first: an unreachable database
+    # answers 503 (annotations/security.py).
+    "annotations.security.DatabaseUnavailableMiddleware",
+    # Last: turns a locked-out sign-in into the 429 lockout page (see "Sign-in lockout").
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rednote.urls"
@@ -99,7 +118,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # With Redis down the cache answers empty instead of raising: sign-in, sign-up and password
+    # reset (allauth's rate limits) and the API throttles keep working (annotations/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "annotations.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -115,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "annotations.auth_lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -165,9 +194,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema documents each operation's errors too (annotations/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Issue 10 (no 500s): DRF's JSON parser, refusing absurd nesting with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Throttles and their rates: see "API throttles and sign-in lockout" below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "annotations.api.throttles.AnonThrottle",
+        "annotations.api.throttles.UserThrottle",
+        "annotations.api.throttles.WriteThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "rednote API",
@@ -302,6 +343,27 @@ CELERY_BEAT_SCHEDULE["exports-expire"] = {
 }
 # ---- end of export settings -----------------------------------------------------------------
 
+# ---- Security headers: CSP (django-csp) and Permissions-Policy (README "Security headers") ----
+# No inline scripts or styles anywhere: htmx runs with allowEval off and its indicator styles in
+# our CSS (templates/annotations/partials/htmx_config.html); Swagger UI loads its init script
+# from a URL (SpectacularSwaggerSplitView). img-src allows data: for Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+REDNOTE_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# ---- end of security headers ----------------------------------------------------------------
+
 # Production hardening: active whenever DEBUG is false (see `manage.py check --deploy`).
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -320,3 +382,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# ---- Request logs (issue 10; annotations/request_log.py) -----------------------------------
+# 4xx: one line each (status, method, path, user id), no traceback; 5xx keep their traceback.
+# On the django.request logger itself (so every handler sees the short line) and on the console
+# handler (for django.security.*, which log refused bodies and hosts with a traceback too).
+LOGGING.setdefault("filters", {})["client_errors_one_line"] = {"()": "annotations.request_log.ClientErrorsOnOneLine"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("client_errors_one_line")
+LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_one_line"]}
+# ---- end of request logs -------------------------------------------------------------------
+
+# ---- API throttles and sign-in lockout (README "Rate limits" and "Sign-in lockout") ---------
+# REST framework throttles (annotations/api/throttles.py), per address for anonymous callers,
+# per user once signed in, and for writes. Generous for reading: a class of 30 behind one
+# address reading together never meets them. REDNOTE_RATE_LIMITS=false turns them off.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env("REDNOTE_THROTTLE_ANON", default="3000/min"),
+    "user": env("REDNOTE_THROTTLE_USER", default="6000/min"),
+    "writes": env("REDNOTE_THROTTLE_WRITES", default="600/min"),
+}
+# Sign-in lockout (django-axes, annotations/auth_lockout.py): after AXES_FAILURE_LIMIT failed
+# sign-ins for one username from one address (form and token endpoint together), that username
+# is refused from that address for AXES_COOLOFF_TIME minutes, even with the right password.
+# Counted in the database; REDNOTE_RATE_LIMITS never turns it off.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "annotations.auth_lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "annotations.auth_lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# One line per failed sign-in comes from "annotations.security"; axes' own lines stay quiet.
+LOGGING["loggers"]["axes"] = {"level": "ERROR"}
+# ---- end of API throttles and sign-in lockout -----------------------------------------------

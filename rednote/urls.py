@@ -7,3 +7,6 @@ urlpatterns = [
     path("api/", include("annotations.api.urls")),
     path("", include("annotations.urls")),
 ]
+
+# An unreachable database met before the view answers 503, not 500 (annotations/security.py).
+handler500 = "annotations.security.server_error"

@@ -50,6 +50,20 @@ def _celery_in_process(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(autouse=True)
+def _throttle_counters_per_test(monkeypatch):
+    """API throttle counters in a fresh in-memory store for each test: tests reuse user ids and
+    addresses and freeze clocks, so shared counters would add up from one test to the next.
+    tests/test_cache_fallback.py puts the real cache back where it tests the throttles on it."""
+    import uuid
+
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from annotations.api.throttles import SwitchableThrottle
+
+    monkeypatch.setattr(SwitchableThrottle, "cache", LocMemCache(f"throttles-{uuid.uuid4()}", {}), raising=False)
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

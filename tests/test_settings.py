@@ -6,7 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # Variables the test run itself sets (the browser tests allow sync ORM calls in their thread).
-TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DEBUG"}
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
 
 
 def operator_env(**env) -> dict[str, str]:
@@ -47,3 +47,22 @@ def test_collectstatic_hashes_the_reader_modules_and_their_imports(tmp_path):
     for module in ("paint", "panel", "text"):
         hashed = Path(manifest[f"js/reader/{module}.js"]).name
         assert hashed != f"{module}.js" and f'from "./{hashed}"' in main
+
+
+def test_debug_is_off_unless_asked_for():
+    secret = "x" * 20 + "a-real-secret-with-enough-entropy-0123456789"
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", SECRET_KEY=secret)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_without_debug_or_a_secret_the_app_says_what_to_set():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr and "manage.py up" in result.stderr and "DEBUG=true" in result.stderr
+
+
+def test_up_runs_in_debug_for_local_work_without_any_setting():
+    result = run_manage("up", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Run rednote on this machine" in result.stdout

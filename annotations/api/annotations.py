@@ -27,6 +27,7 @@ from annotations.models import AnchorState, Annotation, AnnotationEdit, Article,
 from annotations.roles import is_moderator
 from annotations.selectors.annotations import annotation_history, annotation_list, current_selector
 from annotations.services.annotations import (
+    AlreadyPosted,
     AnnotationError,
     annotation_create,
     annotation_delete,
@@ -47,7 +48,9 @@ class AnnotationSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     created = serializers.DateTimeField(source="created_at", read_only=True)
     modified = serializers.DateTimeField(source="updated_at", read_only=True)
-    claim = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The claim a claim-tagged span makes.")
+    claim = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The claim a claim-tagged span makes (null for other tags)."
+    )
 
     class Meta:
         model = Annotation
@@ -157,7 +160,8 @@ _NOT_ALLOWED = OpenApiResponse(description="Not the author, nor a moderator.")
 )
 class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Anyone reads; signed-in users annotate; only an annotation's author (or a moderator)
-    changes or deletes it."""
+    changes or deletes it. Posting the same span with the same tag again makes no second
+    annotation: the answer is 200 with the existing one (201 is for a new one)."""
 
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
     pagination_class = W3CPagination
@@ -182,6 +186,8 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={
             (201, JSON): AnnotationSerializer,
             (201, JSONLD): W3CAnnotationSerializer,
+            (200, JSON): AnnotationSerializer,
+            (200, JSONLD): W3CAnnotationSerializer,
             403: OpenApiResponse(description="Silenced or suspended: may not annotate now."),
             429: OpenApiResponse(
                 description="Posting too fast: try again after the `Retry-After` header's seconds."
@@ -197,6 +203,8 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 author=request.user, article=data["article"], start=data["start"], end=data["end"],
                 tag=data["tag"], note=data["note"], quote=data.get("quote"), revision_number=data.get("revision"),
             )
+        except AlreadyPosted as error:
+            return self._answer(error.existing)
         except AnnotationError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         return self._answer(annotation, status.HTTP_201_CREATED)

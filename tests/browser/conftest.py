@@ -35,8 +35,34 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """Anything the Content-Security-Policy blocked fails the test. Chromium reports each
+    violation on the console of the page; every context the test opens is listened to."""
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    open_context = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.on("console", lambda message: _collect_csp_violation(message.text, violations))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _collect_csp_violation(text: str, violations: list[str]) -> None:
+    if "Content Security Policy" in text:
+        violations.append(text)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -1,6 +1,7 @@
 """python manage.py up: migrate, import the sample corpus, run web server + Celery worker + beat."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -48,7 +49,10 @@ class Command(BaseCommand):
         broker = "Redis" if settings.REDIS_URL else "the embedded filesystem broker"
         self.stdout.write(self.style.SUCCESS(f"Starting web, worker and beat on {broker}. Ctrl-C stops all."))
         self.stdout.write(f"Open http://{addr}/")
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        env = child_environment(os.environ)
+        processes = {
+            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env) for name, cmd in commands.items()
+        }
         signal.signal(signal.SIGTERM, _interrupt)
         failed = None
         try:
@@ -71,6 +75,11 @@ class Command(BaseCommand):
             call_command("import_articles", str(corpus), no_progress=True, stdout=self.stdout)
         except CommandError as error:
             self.stderr.write(self.style.WARNING(f"Some files were not imported: {error}"))
+
+
+def child_environment(environ) -> dict[str, str]:
+    """The web server, worker and beat run for local work: DEBUG on unless the user set it."""
+    return {**environ, "DEBUG": environ.get("DEBUG", "true")}
 
 
 def _interrupt(signum, frame) -> None:
