@@ -206,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-annotations", type=int, default=1_000_000, help="the larger size (default 1M)")
     parser.add_argument("--sqlite", action="store_true", help="run on SQLite instead of DATABASE_URL")
+    parser.add_argument("--jsonl-only", action="store_true", help="only the jsonl bundle at each size")
     args = parser.parse_args()
     if args.sqlite:
         os.environ.pop("DATABASE_URL", None)
@@ -247,6 +248,9 @@ def main() -> None:
             for size, (wall, cpu, peak) in results.items():
                 print(ROW.format(f"{size:,}", wall, size / wall, cpu, peak / 2**20))
             largest = sizes[-1]
+            if args.jsonl_only:
+                print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+                return
             print(f"\nevery format at {largest:,} annotations (brat at {sizes[0]:,}: see BRAT_NOTE)")
             print(HEADER.format("format"))
             first_documents = ",".join(map(str, Article.objects.order_by("pk").values_list("pk", flat=True)[:sizes[0] // PER_DOCUMENT]))
