@@ -58,6 +58,8 @@ def prepare() -> tuple[str, str]:
     """Migrate a fresh database and fill it; return the reader's path and a session key."""
     sys.path.insert(0, str(REPO))
     os.environ["DJANGO_SETTINGS_MODULE"] = "rednote.settings"
+    # Benchmarks are local work, like `manage.py up`: development settings unless told otherwise.
+    os.environ.setdefault("DEBUG", "true")
     import django
 
     django.setup()

@@ -20,6 +20,10 @@ CORPUS_DIR = Path(os.environ.get("REDNOTE_CORPUS_DIR", REPO.parent / "shared" / 
 def django_test_database():
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rednote.settings")
+    # Benchmarks are local work, like `manage.py up`: development settings unless told otherwise.
+    os.environ.setdefault("DEBUG", "true")
+    # Posting limits and API throttles are for people, not for benchmarks that post in bulk.
+    os.environ.setdefault("REDNOTE_RATE_LIMITS", "false")
     import django
 
     django.setup()
