@@ -1,4 +1,10 @@
 """/api/articles/: list, read, add and revise articles."""
+from collections.abc import Callable
+from functools import partial
+
+from django.http import HttpResponseBase
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
@@ -7,7 +13,13 @@ from rest_framework.response import Response
 from annotations.api.errors import error_response
 from annotations.forms import FORMAT_CHOICES
 from annotations.models import Article
-from annotations.selectors.articles import article_list, sentences_of
+from annotations.selectors.articles import (
+    Stamp,
+    article_list,
+    article_list_stamp,
+    article_stamp,
+    sentences_of,
+)
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
@@ -92,6 +104,10 @@ class ArticleReviseSerializer(serializers.Serializer):
         return value
 
 
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the copy named by `If-None-Match` or `If-Modified-Since` "
+                               "is current (send the `ETag` / `Last-Modified` of the last 200).")
+
+
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Articles of the corpus. Offsets are Unicode code point indexes into `text`."""
 
@@ -100,6 +116,22 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if self.action == "retrieve":
             queryset = queryset.select_related("current_revision")
         return queryset
+
+    @extend_schema(responses={
+        200: ArticleListSerializer(many=True),
+        304: OpenApiResponse(description="Not modified: the list named by `If-None-Match` is current."),
+    })
+    def list(self, request: Request, *args, **kwargs) -> HttpResponseBase:
+        """The list, or 304 when the client's copy (`If-None-Match`) is still the list."""
+        return _conditional(request, article_list_stamp(), partial(super().list, request, *args, **kwargs))
+
+    @extend_schema(responses={200: ArticleDetailSerializer, 304: NOT_MODIFIED})
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponseBase:
+        """The article, or 304 when the client's copy (`If-None-Match` / `If-Modified-Since`) is
+        still current: its fields and current revision unchanged."""
+        respond = partial(super().retrieve, request, *args, **kwargs)
+        stamp = article_stamp(int(kwargs["pk"])) if str(kwargs["pk"]).isdigit() else None
+        return respond() if stamp is None else _conditional(request, stamp, respond)
 
     def get_serializer_class(self):
         return {"list": ArticleListSerializer, "create": ArticleCreateSerializer}.get(
@@ -149,3 +181,19 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         article = self.get_queryset().select_related("current_revision").get(pk=article.pk)
         return Response(ArticleDetailSerializer(article, context=self.get_serializer_context()).data)
+
+
+def _conditional(request: Request, stamp: Stamp, respond: Callable[[], Response]) -> HttpResponseBase:
+    """Answer 304 from the stamp alone when the client's copy is current; otherwise the full
+    response, carrying the stamp for the next request."""
+    etag = quote_etag(stamp.etag)
+    last_modified = int(stamp.last_modified.timestamp()) if stamp.last_modified else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    response = respond()
+    if response.status_code == status.HTTP_200_OK:
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+    return response

@@ -1,6 +1,7 @@
 """Articles, their immutable text revisions, and the sentences each revision is split into."""
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 
 
@@ -19,6 +20,9 @@ class Article(models.Model):
     )
     annotations_changed_at = models.DateTimeField(
         null=True, blank=True, help_text="Moves whenever an annotation changes; live readers poll it."
+    )
+    changed_at = models.DateTimeField(
+        auto_now=True, db_default=Now(), help_text="Moves when the article's own fields are saved; conditional GETs use it."
     )
 
     class Meta:
@@ -44,6 +48,9 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     segmented_at = models.DateTimeField(null=True, blank=True)
+    sentence_count = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Its annotatable sentences, stored when it is segmented: the article list reads it."
+    )
 
     class Meta:
         constraints = [

@@ -1,9 +1,12 @@
 """Article reads for the list, the reader and the API."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from annotations.models import Annotation, Article, Sentence
@@ -17,13 +20,54 @@ from annotations.selectors.reader import (
 
 
 def article_list() -> QuerySet[Article]:
-    """Articles with the number of annotatable sentences in their current revision."""
+    """Articles with the number of annotatable sentences in their current revision, as stored
+    when it was segmented (never counted per request: the list must not slow as the corpus grows)."""
     return Article.objects.annotate(
-        sentence_count=Count(
-            "current_revision__sentences",
-            filter=Q(current_revision__sentences__kind__in=Sentence.ANNOTATABLE),
-        )
+        sentence_count=Coalesce(F("current_revision__sentence_count"), Value(0))
     ).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a response depends on, for conditional GETs: an ETag and a Last-Modified time."""
+
+    etag: str
+    last_modified: dt.datetime | None
+
+
+def _digest(values) -> str:
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=12).hexdigest()
+
+
+def article_stamp(article_id: int) -> Stamp | None:
+    """The stamp of an article's detail (None if there is no such article), in one query: its
+    own fields, its current revision (text and sentences never change once segmented) and when
+    that revision was segmented. Annotations are not part of the detail, so they do not move it."""
+    row = (
+        Article.objects.filter(pk=article_id)
+        .values_list(
+            "title", "author", "source", "published", "language", "created_at", "changed_at",
+            "current_revision_id", "current_revision__segmented_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    moments = [moment for moment in (row[5], row[6], row[8]) if moment is not None]
+    return Stamp(etag=_digest(row), last_modified=max(moments))
+
+
+def article_list_stamp() -> Stamp:
+    """The stamp of the article list, in one aggregate query: an article added, deleted, edited,
+    revised or segmented moves it. No Last-Modified: a deletion cannot move a time."""
+    moments = Article.objects.aggregate(
+        count=Count("id"),
+        last_id=Max("id"),
+        changed=Max("changed_at"),
+        revision=Max("current_revision_id"),
+        segmented=Max("current_revision__segmented_at"),
+    )
+    return Stamp(etag=_digest(moments.values()), last_modified=None)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
     DuplicateArticle,
+    annotatable_count,
     article_draft,
     decode_file,
     sentences_of,
@@ -65,7 +66,8 @@ def articles_import(*, files: Sequence[ImportFile]) -> list[Article | ArticleErr
     revisions = Revision.objects.bulk_create(
         [
             Revision(article=article, number=1, text=draft.body, content_hash=draft.digest,
-                     segmented_at=now if draft.synchronous else None)
+                     segmented_at=now if draft.synchronous else None,
+                     sentence_count=annotatable_count(draft.document.sentences) if draft.synchronous else 0)
             for article, (_, draft) in zip(articles, new, strict=True)
         ],
         batch_size=BATCH,

@@ -159,10 +159,16 @@ def sentences_of(revision: Revision, document_sentences) -> Iterator[Sentence]:
         yield Sentence(revision=revision, index=s.index, start=s.start, end=s.end, paragraph=s.paragraph, kind=s.kind)
 
 
+def annotatable_count(document_sentences) -> int:
+    """How many sentences readers can annotate: the number the article list shows, stored."""
+    return sum(1 for s in document_sentences if s.kind in Sentence.ANNOTATABLE)
+
+
 def _store_sentences(*, revision: Revision, document_sentences) -> None:
     Sentence.objects.bulk_create(sentences_of(revision, document_sentences))
     revision.segmented_at = timezone.now()
-    revision.save(update_fields=["segmented_at"])
+    revision.sentence_count = annotatable_count(document_sentences)
+    revision.save(update_fields=["segmented_at", "sentence_count"])
 
 
 @transaction.atomic
