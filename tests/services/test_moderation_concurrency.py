@@ -1,42 +1,19 @@
 """Races on PostgreSQL, each side in its own thread with its own connection: two moderators
 resolving one item (exactly one applies, the other is told, one audit row), and two people
 flagging a new item at once (both flags count, one queue item)."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from annotations.models import Flag, ModerationAction, QueueItem, QueueState
 from annotations.services.flags import flag_create
 from annotations.services.moderation import StaleVersion, queue_item_resolve
+from tests.concurrency import run_together
 from tests.factories import ThreadCommentFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_moderators_resolving_one_item_at_once(personas):

@@ -1,11 +1,10 @@
 """Races on one object, on PostgreSQL, each request in its own thread with its own connection:
 one winner, and a clear 4xx (never a 500) for everyone else."""
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from annotations.models import Annotation, Revision
+from tests.concurrency import run_together
 from tests.conftest import client_for
 from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
 
@@ -13,28 +12,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def statuses(outcomes) -> list:
