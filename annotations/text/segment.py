@@ -27,6 +27,10 @@ always cover every non-whitespace character, in order, without overlap.
 
 Like pySBD, "…" (U+2026) is not a terminator. ``segment(text, stats=Counter())``
 counts paragraphs resolved without pySBD ("fast") and with it ("pysbd").
+
+A second pass goes beyond pySBD: after an initialism ("the U.S. This shift") a
+capitalised word starts a new sentence when the rest of the document says it usually
+would (see abbreviations.py). ``abbreviation_evidence=False`` gives pySBD's sentences.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from dataclasses import dataclass
 import pysbd
 from pysbd.exclamation_words import ExclamationWords
 from pysbd.lang.english import English
+
+from .abbreviations import Cut, boundaries_after_initialisms
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +99,9 @@ Piece = tuple[int, int, int, bool]  # (gap before, start, end, hand to pySBD)
 Verdict = tuple[str, Span | None]  # ("cut", (gap, next start)) or (kind, None)
 
 
-def segment(text: str, *, stats: Counter[str] | None = None) -> list[SentenceSpan]:
+def segment(
+    text: str, *, stats: Counter[str] | None = None, abbreviation_evidence: bool = True
+) -> list[SentenceSpan]:
     """Split ``text`` into sentences; offsets are code point indices into ``text``."""
     spans: list[SentenceSpan] = []
     paragraph = 0
@@ -106,7 +114,29 @@ def segment(text: str, *, stats: Counter[str] | None = None) -> list[SentenceSpa
                 spans.append(SentenceSpan(offset + start, offset + end, paragraph))
             paragraph += 1
         line_start += len(line) + 1
+    if abbreviation_evidence:
+        cuts = boundaries_after_initialisms(text, spans)
+        if cuts:
+            spans = _split_at(spans, cuts)
     return spans
+
+
+def _split_at(spans: list[SentenceSpan], cuts: list[Cut]) -> list[SentenceSpan]:
+    """``spans`` with each cut (in text order, each inside one span) applied."""
+    result = []
+    pending = iter(cuts)
+    cut = next(pending, None)
+    for span in spans:
+        if cut is None or cut[0] >= span.end:
+            result.append(span)
+            continue
+        start = span.start
+        while cut is not None and cut[0] < span.end:
+            result.append(SentenceSpan(start, cut[0], span.paragraph))
+            start = cut[1]
+            cut = next(pending, None)
+        result.append(SentenceSpan(start, span.end, span.paragraph))
+    return result
 
 
 def _segment_paragraph(p: str, stats: Counter[str] | None = None) -> list[Span]:
