@@ -5,6 +5,8 @@ MEMBER = "member"
 MODERATOR = "moderator"
 ADMIN = "admin"
 ROLES = (MEMBER, MODERATOR, ADMIN)
+DEMO = "demo"
+"""Not a role: the group of the demo readers `manage.py seed_demo` makes, who cannot sign in."""
 
 MODERATE_PERMISSION = "annotations.moderate_content"
 
@@ -24,6 +26,12 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> str | None:
 
 def is_moderator(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
+
+
+def is_demo(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A demo reader (made by `manage.py seed_demo`): shown in the demo, never signed in."""
+    return user.is_authenticated and user.groups.filter(name=DEMO).exists()
+
 
 ROLE_PERMISSIONS = {
     MEMBER: (),
