@@ -1,9 +1,11 @@
 """Response hardening that Django and django-csp do not cover: the Permissions-Policy header,
-and a clean 503 instead of a traceback while the database is unreachable."""
+a clean 503 instead of a traceback while the database is unreachable, and a 400 for a URL with a
+NUL character in it."""
 from __future__ import annotations
 
 import logging
 import sys
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -12,6 +14,25 @@ from django.template.loader import render_to_string
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
+
+
+NUL_IN_URL = "A URL cannot contain a NUL character."
+
+
+class NulInUrlMiddleware:
+    """A request whose path or query string holds a NUL character is a 400 (JSON on the API):
+    no text in rednote can hold one (PostgreSQL refuses it), so it would only fail deeper down,
+    as a 500, wherever a view reads the value raw (a username in the path, the log's filters)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_IN_URL}, status=400)
+            return HttpResponse(NUL_IN_URL, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

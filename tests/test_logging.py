@@ -1,14 +1,21 @@
-"""Request logs: a refused (4xx) request is one line naming status, method, path and user id,
-without a traceback; a server error (5xx) keeps its traceback. This module doubles as the URL
+"""Logs: a refused (4xx) request is one line naming status, method, path and user id, without a
+traceback; a server error (5xx) keeps its traceback; every failed sign-in and every moderator
+action is one line naming who, what and from which address. This module doubles as the URL
 configuration of its tests, adding to the site's pages two that fail on purpose."""
 import logging
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import include, path
+from rest_framework.test import APIClient
 
+from annotations.models import ModerationAction, QueueItem
+from annotations.services.flags import flag_create
 from tests.conftest import client_for
-from tests.factories import UserFactory
+from tests.factories import AnnotationFactory, ThreadCommentFactory, UserFactory
+
+ADDRESS = "203.0.113.9"
 
 
 def _refuse(request):
@@ -76,3 +83,73 @@ def test_a_server_error_keeps_its_traceback(client, caplog):
     [line] = request_lines(caplog)
     assert line.levelno == logging.ERROR and line.exc_info is not None
     assert "RuntimeError: Something broke." in caplog.text
+
+
+def lines_of(caplog, logger: str) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == logger]
+
+
+@pytest.fixture
+def flagged_comment():
+    comment = ThreadCommentFactory(author=UserFactory(username="writer"))
+    flag_create(flagger=UserFactory(), target_type="comment", target_id=comment.pk, reason="spam")
+    return comment, QueueItem.objects.get(target_id=comment.pk)
+
+
+def hide_on_the_page(moderator, item):
+    client = Client(REMOTE_ADDR=ADDRESS)
+    client.force_login(moderator)
+    data = {"action": "hide", "reason": "Insults.", "version": item.version}
+    return client.post(f"/moderation/items/{item.pk}/resolve/", data)
+
+
+def hide_through_the_api(moderator, item):
+    data = {"action": "hide", "reason": "Insults.", "version": item.version}
+    return client_for(moderator).post(f"/api/moderation/queue/{item.pk}/resolve/", data, format="json",
+                                      REMOTE_ADDR=ADDRESS)
+
+
+@pytest.mark.parametrize("hide", [hide_on_the_page, hide_through_the_api])
+def test_a_moderator_hiding_a_comment_is_one_line_with_who_what_and_from_where(caplog, flagged_comment, hide):
+    comment, item = flagged_comment
+    moderator = UserFactory(username="mod", role="moderator")
+    caplog.set_level(logging.INFO)
+    assert hide(moderator, item).status_code in (200, 302)
+    [line] = lines_of(caplog, "annotations.moderation")
+    assert line.getMessage() == f"mod hide comment {comment.pk} (user writer) from {ADDRESS}: Insults."
+    assert line.exc_info is None
+    assert ModerationAction.objects.get().ip == ADDRESS
+
+
+def test_a_moderator_deleting_someone_elses_annotation_is_one_line_too(caplog):
+    annotation = AnnotationFactory(author=UserFactory(username="writer"))
+    moderator = UserFactory(username="mod", role="moderator")
+    caplog.set_level(logging.INFO)
+    assert client_for(moderator).delete(f"/api/annotations/{annotation.pk}/", REMOTE_ADDR=ADDRESS).status_code == 204
+    [line] = lines_of(caplog, "annotations.moderation")
+    assert line.getMessage() == f"mod delete annotation {annotation.pk} (user writer) from {ADDRESS}: no reason"
+
+
+def test_deleting_ones_own_annotation_is_no_moderator_action(caplog):
+    annotation = AnnotationFactory()
+    caplog.set_level(logging.INFO)
+    assert client_for(annotation.author).delete(f"/api/annotations/{annotation.pk}/").status_code == 204
+    assert not lines_of(caplog, "annotations.moderation") and not ModerationAction.objects.exists()
+
+
+def sign_in_on_the_page(username):
+    return Client(REMOTE_ADDR=ADDRESS).post("/accounts/login/", {"login": username, "password": "wrong"})
+
+
+def sign_in_for_a_token(username):
+    return APIClient(REMOTE_ADDR=ADDRESS).post("/api/auth/token/", {"username": username, "password": "wrong"})
+
+
+@pytest.mark.parametrize("sign_in", [sign_in_on_the_page, sign_in_for_a_token])
+def test_a_failed_sign_in_is_one_line_with_the_username_and_address(caplog, sign_in):
+    UserFactory(username="grace")
+    caplog.set_level(logging.INFO)
+    assert sign_in("grace").status_code in (200, 400)
+    [line] = lines_of(caplog, "annotations.security")
+    assert "username='grace'" in line.getMessage() and f"ip={ADDRESS}" in line.getMessage()
+    assert not any(record.exc_info for record in caplog.records)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
 from annotations.api.hidden import HiddenMarkSerializer
+from annotations.api.params import IdFilter, TextField
 from annotations.api.votes import ConsensusOrderingFilter
 from annotations.api.w3c import (
     JSONLDRenderer,
@@ -76,7 +77,7 @@ class ClaimSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
 
 
 class ClaimFilter(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id", help_text="Article id.")
+    article = IdFilter(field_name="article_id", help_text="Article id.")
     ordering = ConsensusOrderingFilter()
 
     class Meta:
@@ -131,7 +132,7 @@ class EvidenceLinkCreateSerializer(serializers.Serializer):
         queryset=Annotation.objects.all(), help_text="Id of one of your annotations tagged evidence."
     )
     stance = serializers.ChoiceField(choices=Stance.choices)
-    note = serializers.CharField(
+    note = TextField(
         required=False, default="", allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_CHARS
     )
 
@@ -142,7 +143,20 @@ def _check_claim_exists(claim_id: int, user) -> None:
         raise Http404("No such claim.")
 
 
-class EvidenceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OfAClaim:
+    """Evidence and sources under /claims/<claim_id>/: the list and each item are a 404 unless
+    the claim exists and the user may see it (the claim is looked up first, by its own key)."""
+
+    def list(self, request: Request, claim_id: int) -> Response:
+        _check_claim_exists(claim_id, request.user)
+        return super().list(request)
+
+    def get_object(self):
+        _check_claim_exists(self.kwargs["claim_id"], self.request.user)
+        return super().get_object()
+
+
+class EvidenceLinkViewSet(OfAClaim, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Evidence linked to a claim (from any article) as supporting or refuting it."""
 
     queryset = EvidenceLink.objects.none()  # for the schema; get_queryset() narrows to the claim
@@ -150,10 +164,6 @@ class EvidenceLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         return evidence_list(self.kwargs["claim_id"], user=self.request.user)
-
-    def list(self, request: Request, claim_id: int) -> Response:
-        _check_claim_exists(claim_id, request.user)
-        return super().list(request)
 
     @extend_schema(
         request=EvidenceLinkCreateSerializer,
@@ -210,13 +220,13 @@ class SourceSerializer(HiddenMarkSerializer, serializers.ModelSerializer):
 @extend_schema_serializer(component_name="Source")  # documented as SourceRequest
 class SourceCreateSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=SourceStance.choices)
-    note = serializers.CharField(
+    note = TextField(
         required=False, default="", allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_CHARS
     )
-    url = serializers.CharField(
+    url = TextField(
         required=False, default="", allow_blank=True, max_length=2000, help_text="A link: http(s) only."
     )
-    title = serializers.CharField(
+    title = TextField(
         required=False, default="", allow_blank=True, max_length=300,
         help_text="Required for a link; a passage defaults to its article's title.",
     )
@@ -246,7 +256,7 @@ _SOURCE_FIELDS = {"passage_article": "article", "passage_start": "start", "passa
     ),
     retrieve=extend_schema(responses={(200, JSON): SourceSerializer, (200, JSONLD): W3CSourceSerializer}),
 )
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SourceViewSet(OfAClaim, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Counter-sources on a claim: a link to a web page (never fetched) or a passage of an
     article in the corpus. As W3C Web Annotations (`Accept: application/ld+json`) they are
     "linking" annotations on the claim's passage. Posting the same link (or passage) to the
@@ -265,10 +275,6 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_serializer_class(self):
         return W3CSourceSerializer if wants_w3c(self.request) else SourceSerializer
-
-    def list(self, request: Request, claim_id: int) -> Response:
-        _check_claim_exists(claim_id, request.user)
-        return super().list(request)
 
     @extend_schema(
         request=SourceCreateSerializer,

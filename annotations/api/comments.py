@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
+from annotations.api.params import RulesInSchema, TextField
 from annotations.models import Article, CommentEdit, CommentState, Side
 from annotations.selectors.threads import (
     OLDEST,
@@ -92,7 +93,7 @@ class QuoteRequestSerializer(serializers.Serializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False, help_text="Markdown.")
+    body = TextField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False, help_text="Markdown.")
     parent = serializers.IntegerField(required=False, allow_null=True, help_text="The comment replied to.")
     side = serializers.ChoiceField(
         choices=Side.choices, required=False, allow_blank=True, default="", help_text="Top-level comments only."
@@ -100,9 +101,10 @@ class CommentCreateSerializer(serializers.Serializer):
     quote = QuoteRequestSerializer(required=False, allow_null=True, help_text="A passage of any article.")
 
 
-class CommentUpdateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False, required=False)
+class CommentUpdateSerializer(RulesInSchema, serializers.Serializer):
+    body = TextField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False, required=False)
     side = serializers.ChoiceField(choices=Side.choices, required=False, allow_blank=True)
+    schema_rules = [{"anyOf": [{"required": ["body"]}, {"required": ["side"]}]}]
 
     def validate(self, data: dict) -> dict:
         if not data:

@@ -2,7 +2,7 @@
 import logging
 from http import HTTPStatus
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -99,5 +99,7 @@ class JsonApiErrorsMiddleware:
             return _json_error(403)
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse({"detail": TOO_LARGE}, status=413)
+        if isinstance(exception, SuspiciousOperation):  # too many fields or files, a bad multipart body
+            return _json_error(400)
         logger.exception("Unhandled error in %s", request.path)
         return _json_error(500)

@@ -10,7 +10,12 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -19,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
+from annotations.api.params import TextField
 from annotations.models import ExportFormat, ExportJob, ExportStatus
 from annotations.selectors.exports_filters import FILTER_NAMES, ExportRequestError
 from annotations.selectors.exports_jobs import export_file, export_job, export_jobs, is_expired
@@ -27,8 +33,13 @@ from annotations.services.exports import ExportStateError, export_cancel, export
 _NOT_FOUND = OpenApiResponse(description="No such export, or not the caller's.")
 
 
+@extend_schema_field({"type": "string", "enum": ExportFormat.values})
+class ExportFormatField(TextField):
+    """One of the formats; the service checks which (`parse_format`), with a message naming them."""
+
+
 class ExportRequestSerializer(serializers.Serializer):
-    format = serializers.CharField(help_text=f"One of {', '.join(ExportFormat.values)}.")
+    format = ExportFormatField()
     filters = serializers.JSONField(
         required=False, help_text=f"An object with any of: {', '.join(FILTER_NAMES)}."
     )

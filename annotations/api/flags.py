@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
+from annotations.api.params import NOT_BLANK, RulesInSchema, TextField, required_when
 from annotations.models import FlagReason, TargetType
 from annotations.services.flags import (
     NOTE_MAX_CHARS,
@@ -19,14 +20,15 @@ from annotations.services.flags import (
 )
 
 
-class FlagRequestSerializer(serializers.Serializer):
+class FlagRequestSerializer(RulesInSchema, serializers.Serializer):
     target_type = serializers.ChoiceField(choices=TargetType.values)
     target_id = serializers.IntegerField(min_value=1)
     reason = serializers.ChoiceField(choices=FlagReason.values)
-    note = serializers.CharField(
+    note = TextField(
         required=False, allow_blank=True, default="", max_length=NOTE_MAX_CHARS, trim_whitespace=True,
         help_text="Required when the reason is `other`.",
     )
+    schema_rules = [required_when("reason", [FlagReason.OTHER], then="note", then_schema=NOT_BLANK)]
 
 
 class FlagSerializer(serializers.Serializer):

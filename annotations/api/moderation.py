@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from annotations.api.errors import error_response
 from annotations.api.pagination import PageNumberPagination
+from annotations.api.params import NOT_BLANK, RulesInSchema, TextField, required_when
 from annotations.models import FlagReason, QueueState, TargetType
 from annotations.policy import Act, require
 from annotations.selectors.moderation import (
@@ -22,15 +23,25 @@ from annotations.selectors.moderation import (
     queue_entry,
 )
 from annotations.services.moderation import (
+    DELETE,
+    HIDE,
     REASON_MAX_CHARS,
     RESOLUTIONS,
+    AlreadyDone,
     ModerationError,
     StaleVersion,
     queue_item_resolve,
     thread_lock,
     thread_unlock,
 )
-from annotations.services.sanctions import DURATIONS, USER_ACTIONS, user_moderate
+from annotations.services.sanctions import (
+    DURATIONS,
+    SILENCE,
+    SUSPEND,
+    USER_ACTIONS,
+    WARN,
+    user_moderate,
+)
 
 
 class CanModerate(BasePermission):
@@ -39,10 +50,6 @@ class CanModerate(BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         require(request.user, Act.MODERATE)
         return True
-
-
-def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class QueueFlagSerializer(serializers.Serializer):
@@ -86,20 +93,23 @@ class QueueItemSerializer(serializers.Serializer):
     author_history = AuthorHistorySerializer(source="history")
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(RulesInSchema, serializers.Serializer):
     action = serializers.ChoiceField(choices=list(RESOLUTIONS))
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS)
+    reason = TextField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS,
+                       help_text="Required to hide or delete: the author sees it.")
     version = serializers.IntegerField(min_value=1, help_text="The version of the item you saw.")
+    schema_rules = [required_when("action", [HIDE, DELETE], then="reason", then_schema=NOT_BLANK)]
 
 
 class QueueView(APIView):
     permission_classes = [CanModerate]
+    pagination_class = PageNumberPagination  # read by the schema: the list comes in pages
 
     @extend_schema(responses={200: QueueItemSerializer(many=True)})
     def get(self, request: Request) -> Response:
         """Open flagged items, highest flag score first, with the item, its flags and its author's
         record (paginated)."""
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(open_queue_items(), request, view=self)
         return paginator.get_paginated_response(QueueItemSerializer(queue_entries(page), many=True).data)
 
@@ -121,7 +131,7 @@ class ResolveView(APIView):
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            queue_item_resolve(moderator=request.user, item_id=item_id, ip=client_ip(request), **serializer.validated_data)
+            queue_item_resolve(moderator=request.user, item_id=item_id, **serializer.validated_data)
         except StaleVersion as error:
             current = QueueItemSerializer(queue_entry(error.item.pk)).data
             return Response({"detail": str(error), **current}, status=status.HTTP_409_CONFLICT)
@@ -131,7 +141,11 @@ class ResolveView(APIView):
 
 
 class LockRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS)
+    reason = TextField(max_length=REASON_MAX_CHARS, help_text="Shown on the locked thread.")
+
+
+class UnlockRequestSerializer(serializers.Serializer):
+    reason = TextField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS)
 
 
 class LockSerializer(serializers.Serializer):
@@ -149,24 +163,38 @@ class ThreadLockView(APIView):
     permission_classes = [CanModerate]
     lock = True
 
-    @extend_schema(request=LockRequestSerializer, responses={200: LockSerializer})
+    def get_serializer_class(self):
+        """What the request holds (the schema reads it too): locking needs a reason."""
+        return LockRequestSerializer if self.lock else UnlockRequestSerializer
+
+    @extend_schema(responses={
+        200: LockSerializer,
+        409: OpenApiResponse(description="The thread is already locked (or already open)."),
+    })
     def post(self, request: Request, claim_id: int) -> Response:
         """Lock the claim's thread (only moderators comment; a reason is required) or unlock it."""
-        serializer = LockRequestSerializer(data=request.data)
+        serializer = self.get_serializer_class()(data=request.data)
         serializer.is_valid(raise_exception=True)
         service = thread_lock if self.lock else thread_unlock
         try:
-            claim = service(moderator=request.user, claim_id=claim_id, ip=client_ip(request), **serializer.validated_data)
+            claim = service(moderator=request.user, claim_id=claim_id, **serializer.validated_data)
+        except AlreadyDone as error:
+            return error_response(status.HTTP_409_CONFLICT, str(error), field=error.field)
         except ModerationError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         return Response(LockSerializer(claim).data)
 
 
-class UserModerateRequestSerializer(serializers.Serializer):
+class UserModerateRequestSerializer(RulesInSchema, serializers.Serializer):
     action = serializers.ChoiceField(choices=list(USER_ACTIONS))
     duration = serializers.ChoiceField(choices=list(DURATIONS), required=False, allow_null=True, default=None,
-                                       help_text="For silence and suspend.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS)
+                                       help_text="Required to silence or suspend.")
+    reason = TextField(required=False, allow_blank=True, default="", max_length=REASON_MAX_CHARS,
+                       help_text="Required, except to lift: the user is told it.")
+    schema_rules = [
+        required_when("action", [SILENCE, SUSPEND], then="duration", then_schema={"enum": list(DURATIONS)}),
+        required_when("action", [WARN, SILENCE, SUSPEND], then="reason", then_schema=NOT_BLANK),
+    ]
 
 
 class UserDecisionSerializer(serializers.Serializer):
@@ -183,16 +211,19 @@ class UserDecisionSerializer(serializers.Serializer):
 class UserModerateView(APIView):
     permission_classes = [CanModerate]
 
-    @extend_schema(request=UserModerateRequestSerializer, responses={200: UserDecisionSerializer})
+    @extend_schema(request=UserModerateRequestSerializer, responses={
+        200: UserDecisionSerializer,
+        409: OpenApiResponse(description="Nothing to lift: the user is neither silenced nor suspended."),
+    })
     def post(self, request: Request, username: str) -> Response:
         """Warn, silence (may read, not write) or suspend (may not sign in) a user for 24h, 72h,
         7d, 30d or permanently, or lift their silence and suspension. The user is told."""
         serializer = UserModerateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            decision = user_moderate(
-                moderator=request.user, username=username, ip=client_ip(request), **serializer.validated_data
-            )
+            decision = user_moderate(moderator=request.user, username=username, **serializer.validated_data)
+        except AlreadyDone as error:
+            return error_response(status.HTTP_409_CONFLICT, str(error), field=error.field)
         except ModerationError as error:
             return error_response(status.HTTP_400_BAD_REQUEST, str(error), field=error.field)
         return Response(UserDecisionSerializer(decision).data)
@@ -214,6 +245,7 @@ class LogEntrySerializer(serializers.Serializer):
 
 class LogView(APIView):
     permission_classes = [CanModerate]
+    pagination_class = PageNumberPagination  # read by the schema: the log comes in pages
 
     @extend_schema(
         parameters=[
@@ -231,6 +263,6 @@ class LogView(APIView):
             action=request.query_params.get("action", "").strip(),
             target_user=request.query_params.get("target_user", "").strip(),
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(moderation_log(filters), request, view=self)
         return paginator.get_paginated_response(LogEntrySerializer(page, many=True).data)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.api.params import MAX_ID, RulesInSchema
 from annotations.models import Notification
 from annotations.selectors.notifications import notification_list, unread_count
 from annotations.services.notifications import notifications_mark_read
@@ -32,12 +33,16 @@ class NotificationParametersSerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False, help_text="Only the unread ones.")
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(RulesInSchema, serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=1000,
         help_text="Notifications to mark read (others' ids are ignored).",
     )
     all = serializers.BooleanField(required=False, default=False, help_text="Mark every one read.")
+    schema_rules = [{"anyOf": [
+        {"required": ["ids"], "properties": {"ids": {"minItems": 1}}},
+        {"required": ["all"], "properties": {"all": {"enum": [True]}}},
+    ]}]
 
     def validate(self, data: dict) -> dict:
         if not data.get("all") and not data.get("ids"):

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from annotations.api.pagination import PageNumberPagination
+from annotations.api.params import TextField
 from annotations.models import Annotation, Source
 from annotations.selectors.annotations import current_selector
 from annotations.text.anchor import Selector, anchor, describe
@@ -57,9 +58,9 @@ class W3CSelectorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[POSITION, QUOTE])
     start = serializers.IntegerField(min_value=0, required=False, help_text="TextPositionSelector: code point offset.")
     end = serializers.IntegerField(min_value=0, required=False, help_text="TextPositionSelector: exclusive.")
-    exact = serializers.CharField(required=False, trim_whitespace=False, help_text="TextQuoteSelector: the quote.")
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    exact = TextField(required=False, trim_whitespace=False, help_text="TextQuoteSelector: the quote.")
+    prefix = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    suffix = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
 
     def validate(self, data: dict) -> dict:
         if data["type"] == POSITION and ("start" not in data or "end" not in data):
@@ -70,7 +71,7 @@ class W3CSelectorSerializer(serializers.Serializer):
 
 
 class W3CTargetSerializer(serializers.Serializer):
-    source = serializers.CharField(required=False, help_text="The article's page. Ignored on input.")
+    source = TextField(required=False, help_text="The article's page. Ignored on input.")
     selector = W3CSelectorSerializer(many=True, allow_empty=False)
 
     def to_internal_value(self, data):

@@ -43,6 +43,9 @@ MODERATOR_ONLY = {
     "real_names": "Only moderators can export real names.",
 }
 SPLIT_NAMES = {2: ("train", "test"), 3: ("train", "validation", "test")}
+# The largest whole number a 64-bit column holds: a larger id or count matches nothing the
+# database can store, and sent to it would be an error rather than an empty result.
+LARGEST = 2**63 - 1
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -127,7 +130,7 @@ def _integer(value, *, minimum: int) -> int:
     if isinstance(value, bool):
         raise ValueError
     number = int(str(value).strip()) if not isinstance(value, int) else value
-    if number < minimum:
+    if not minimum <= number <= LARGEST:
         raise ValueError
     return number
 
@@ -181,6 +184,8 @@ def _article_ids(value) -> tuple[int, ...]:
 
 def _usernames(value) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(_items(value)))
+    if any("\x00" in name for name in names):
+        raise ExportRequestError({"": "A username cannot contain a NUL character."})
     User = get_user_model()
     found = set(User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names}).values_list(User.USERNAME_FIELD, flat=True))
     missing = [name for name in names if name not in found]

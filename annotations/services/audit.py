@@ -1,6 +1,7 @@
 """The audit log: one append-only `ModerationAction` row per moderator action, written inside the
 transaction of the action it records (so the action and its row commit together, or neither),
-and one log line saying who did it from where."""
+and one log line saying who did what to what, from where. "Where" is the address of the request
+being served (annotations/request_log.py), so no service takes it as an argument."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from annotations.models import ModerationAction
+from annotations.request_log import client_address
 
 logger = logging.getLogger("annotations.moderation")
 
@@ -40,12 +42,12 @@ def audit_record(
     reason: str = "",
     before: Mapping[str, Any],
     after: Mapping[str, Any],
-    ip: str | None = None,
 ) -> ModerationAction:
     """Write the audit row for one moderator action. `actor` None means the command line."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the action it records.")
     actor_name = actor.get_username() if actor is not None else COMMAND_LINE
+    ip = client_address()
     row = ModerationAction.objects.create(
         actor=actor,
         actor_username=actor_name,
@@ -64,3 +66,23 @@ def audit_record(
         actor_name, action, target_type, target_id, row.target_username or "-", ip or "-", reason or "no reason",
     )
     return row
+
+
+def audit_change_by_other(
+    *,
+    actor: AbstractBaseUser,
+    author: AbstractBaseUser | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> None:
+    """Record a change to content `actor` did not write. The policy lets only moderators make
+    one, so it is a moderator action; a change to one's own content is not recorded."""
+    if author is not None and author.pk == actor.pk:
+        return
+    audit_record(
+        actor=actor, action=action, target_type=target_type, target_id=target_id, target_user=author,
+        before=before, after=after,
+    )

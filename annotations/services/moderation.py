@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from annotations.models import Claim, NotificationKind, QueueItem, QueueState, TargetType
 from annotations.policy import Act, NotAllowed, Refusal, require
-from annotations.services.annotations import annotation_delete
+from annotations.services.annotations import annotation_remove
 from annotations.services.audit import audit_record
-from annotations.services.claims import source_delete
+from annotations.services.claims import source_remove
 from annotations.services.notifications import notify
 from annotations.services.targets import Target, target_load, target_set_hidden, target_touch
 
@@ -47,6 +47,10 @@ class ModerationError(ValueError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class AlreadyDone(ModerationError):
+    """The action is already in effect (a locked thread locked again): nothing to do."""
 
 
 class StaleVersion(Exception):
@@ -116,9 +120,9 @@ def _apply(action: str, item: QueueItem, target: Target | None, *, moderator: Ab
         target.obj.deleted_at = timezone.now()
         type(target.obj).objects.filter(pk=target.id).update(deleted_at=target.obj.deleted_at)
     elif target.type == TargetType.ANNOTATION:
-        annotation_delete(annotation=target.obj, user=moderator)
+        annotation_remove(annotation=target.obj)
     elif target.type == TargetType.SOURCE:
-        source_delete(source=target.obj, user=moderator)
+        source_remove(source=target.obj)
     else:
         target_set_hidden(target, reason=reason)
     return True
@@ -143,7 +147,7 @@ def _tell_author(action: str, target: Target, author: AbstractBaseUser, *, moder
 
 @transaction.atomic
 def queue_item_resolve(
-    *, moderator: AbstractBaseUser, item_id: int, action: str, reason: str, version: int, ip: str | None = None
+    *, moderator: AbstractBaseUser, item_id: int, action: str, reason: str, version: int
 ) -> QueueItem:
     """Resolve a flagged item as the moderator saw it at `version`: dismiss the flags (an item
     hidden by them comes back), hide it (the author sees the reason), restore it, or delete it."""
@@ -173,7 +177,7 @@ def queue_item_resolve(
     ])
     audit_record(
         actor=moderator, action=action, target_type=item.target_type, target_id=item.target_id, target_user=author,
-        reason=reason, before=before, after=_snapshot(item, target_load(item.target_type, item.target_id)), ip=ip,
+        reason=reason, before=before, after=_snapshot(item, target_load(item.target_type, item.target_id)),
     )
     if target is not None:
         if tell and author is not None:
@@ -196,12 +200,12 @@ def _claim_for_update(claim_id: int) -> Claim:
     return claim
 
 
-def _set_lock(*, moderator: AbstractBaseUser, claim_id: int, reason: str, lock: bool, ip: str | None) -> Claim:
+def _set_lock(*, moderator: AbstractBaseUser, claim_id: int, reason: str, lock: bool) -> Claim:
     require(moderator, Act.MODERATE)
     reason = clean_reason(reason, required=lock, why=" for locking the thread")
     claim = _claim_for_update(claim_id)
     if (claim.thread_locked_at is not None) == lock:
-        raise ModerationError(f"The thread is already {'locked' if lock else 'open'}.", field="claim")
+        raise AlreadyDone(f"The thread is already {'locked' if lock else 'open'}.", field="claim")
     before = _lock_state(claim)
     now = timezone.now()
     claim.thread_locked_at = now if lock else None
@@ -212,18 +216,18 @@ def _set_lock(*, moderator: AbstractBaseUser, claim_id: int, reason: str, lock: 
     author = get_user_model().objects.filter(pk=claim.created_by_id).first() if claim.created_by_id else None
     audit_record(
         actor=moderator, action="lock" if lock else "unlock", target_type=TargetType.CLAIM, target_id=claim.pk,
-        target_user=author, reason=reason, before=before, after=_lock_state(claim), ip=ip,
+        target_user=author, reason=reason, before=before, after=_lock_state(claim),
     )
     return claim
 
 
 @transaction.atomic
-def thread_lock(*, moderator: AbstractBaseUser, claim_id: int, reason: str, ip: str | None = None) -> Claim:
+def thread_lock(*, moderator: AbstractBaseUser, claim_id: int, reason: str) -> Claim:
     """Lock a claim's thread: from now on only moderators comment in it."""
-    return _set_lock(moderator=moderator, claim_id=claim_id, reason=reason, lock=True, ip=ip)
+    return _set_lock(moderator=moderator, claim_id=claim_id, reason=reason, lock=True)
 
 
 @transaction.atomic
-def thread_unlock(*, moderator: AbstractBaseUser, claim_id: int, reason: str = "", ip: str | None = None) -> Claim:
+def thread_unlock(*, moderator: AbstractBaseUser, claim_id: int, reason: str = "") -> Claim:
     """Open a locked thread to everyone's comments again."""
-    return _set_lock(moderator=moderator, claim_id=claim_id, reason=reason, lock=False, ip=ip)
+    return _set_lock(moderator=moderator, claim_id=claim_id, reason=reason, lock=False)

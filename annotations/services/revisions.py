@@ -11,6 +11,7 @@ from annotations.models import AnchorState, Annotation, Article, Claim, Revision
 from annotations.policy import Act, require
 from annotations.services.annotations import article_touch, selector_of
 from annotations.services.articles import ArticleError, article_body, revision_segment
+from annotations.services.audit import audit_change_by_other
 from annotations.text.anchor import Selector, describe, reanchor_all
 from annotations.text.normalise import content_hash
 
@@ -44,6 +45,10 @@ def article_revise(*, article: Article, text: str, user: AbstractBaseUser, fmt: 
     revision_segment(revision_id=revision.pk)
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
+    audit_change_by_other(
+        actor=user, author=article.created_by, action="revise", target_type="article", target_id=article.pk,
+        before={"revision": old.number}, after={"revision": revision.number},
+    )
     _reanchor(article=article, old=old, revision=revision)
     article_touch(article_id=article.pk)
     return revision

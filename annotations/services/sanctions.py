@@ -22,7 +22,7 @@ from annotations.policy import (
 )
 from annotations.roles import ADMIN, MEMBER, ROLES, role_of, sync_role_groups
 from annotations.services.audit import audit_record
-from annotations.services.moderation import ModerationError, clean_reason
+from annotations.services.moderation import AlreadyDone, ModerationError, clean_reason
 from annotations.services.notifications import notify
 
 WARN, SILENCE, SUSPEND, LIFT = "warn", "silence", "suspend", "lift"
@@ -102,7 +102,6 @@ def user_moderate(
     action: str,
     reason: str,
     duration: str | None = None,
-    ip: str | None = None,
 ) -> UserDecision:
     """Warn (a notification and a warning on record), silence (may read, not write) or suspend
     (may not sign in) a user for a duration, or lift their silence and suspension. A new silence
@@ -119,7 +118,7 @@ def user_moderate(
     if action == LIFT:
         lifted = _lift(person, (SanctionKind.SILENCE, SanctionKind.SUSPENSION), by=moderator, now=now)
         if not lifted:
-            raise ModerationError(f"{username} is neither silenced nor suspended.", field="action")
+            raise AlreadyDone(f"{username} is neither silenced nor suspended.", field="action")
     else:
         lifted = _lift(person, (KINDS[action],), by=moderator, now=now) if action != WARN else set()
         delta = DURATIONS[duration] if action != WARN else None
@@ -130,7 +129,7 @@ def user_moderate(
     after = _standing_state(person)
     audit_record(
         actor=moderator, action=action, target_type="user", target_id=person.get_username(), target_user=person,
-        reason=reason, before=before, after={**after, "duration": duration} if duration else after, ip=ip,
+        reason=reason, before=before, after={**after, "duration": duration} if duration else after,
     )
     notify(
         recipient=person, kind=NotificationKind.MODERATION, actor=moderator,
@@ -150,7 +149,7 @@ def _role_group(role: str) -> Group:
 
 
 @transaction.atomic
-def role_set(*, actor: AbstractBaseUser | None, username: str, role: str, ip: str | None = None) -> str:
+def role_set(*, actor: AbstractBaseUser | None, username: str, role: str) -> str:
     """Make a user a member, moderator or admin (their role group, and staff status for admins).
     `actor` None is the command line; anyone else must be an admin and cannot change their own
     role (so the last admin cannot lock everyone out from the pages)."""
@@ -165,7 +164,7 @@ def role_set(*, actor: AbstractBaseUser | None, username: str, role: str, ip: st
         raise NotAllowed("You cannot change your own role.", code=Refusal.SELF)
     previous = role_of(person)
     if previous == role:
-        raise ModerationError(f"{username} is already {'an' if role == ADMIN else 'a'} {role}.", field="role")
+        raise AlreadyDone(f"{username} is already {'an' if role == ADMIN else 'a'} {role}.", field="role")
     person.groups.remove(*Group.objects.filter(name__in=ROLES))
     person.groups.add(_role_group(role))
     person.is_staff = role == ADMIN
@@ -176,7 +175,7 @@ def role_set(*, actor: AbstractBaseUser | None, username: str, role: str, ip: st
         person.__dict__.pop(cache, None)
     audit_record(
         actor=actor, action="role_set", target_type="user", target_id=person.get_username(), target_user=person,
-        reason=f"{previous} → {role}", before={"role": previous}, after={"role": role}, ip=ip,
+        reason=f"{previous} → {role}", before={"role": previous}, after={"role": role},
     )
     notify(
         recipient=person, kind=NotificationKind.MODERATION, actor=actor, url="" if role == MEMBER else "/moderation/",

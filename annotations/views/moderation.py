@@ -61,10 +61,6 @@ def moderators_only(view):
     return wrapper
 
 
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _back(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -101,8 +97,7 @@ def queue_item_action(request: HttpRequest, pk: int) -> HttpResponse:
             raise ModerationError("The page did not say which version of the item you saw; reload it.",
                                   field="version")
         item = queue_item_resolve(
-            moderator=request.user, item_id=pk, action=action, reason=request.POST.get("reason", ""),
-            version=version, ip=_ip(request),
+            moderator=request.user, item_id=pk, action=action, reason=request.POST.get("reason", ""), version=version
         )
         status, notice, ok = 200, DONE[item.state], True
     except StaleVersion as error:
@@ -160,7 +155,7 @@ def user_action(request: HttpRequest, username: str) -> HttpResponse:
     try:
         decision = user_moderate(
             moderator=request.user, username=username, action=request.POST.get("action", ""),
-            duration=request.POST.get("duration") or None, reason=request.POST.get("reason", ""), ip=_ip(request),
+            duration=request.POST.get("duration") or None, reason=request.POST.get("reason", ""),
         )
     except ModerationError as error:
         messages.error(request, str(error))
@@ -185,7 +180,7 @@ def _decision_words(action: str, duration: str | None) -> str:
 @moderators_only
 def user_role(request: HttpRequest, username: str) -> HttpResponse:
     try:
-        role = role_set(actor=request.user, username=username, role=request.POST.get("role", ""), ip=_ip(request))
+        role = role_set(actor=request.user, username=username, role=request.POST.get("role", ""))
     except ModerationError as error:
         messages.error(request, str(error))
     except NotAllowed as error:
@@ -202,7 +197,7 @@ def claim_lock(request: HttpRequest, pk: int) -> HttpResponse:
     lock = request.POST.get("lock") == "1"
     service = thread_lock if lock else thread_unlock
     try:
-        service(moderator=request.user, claim_id=pk, reason=request.POST.get("reason", ""), ip=_ip(request))
+        service(moderator=request.user, claim_id=pk, reason=request.POST.get("reason", ""))
     except ModerationError as error:
         messages.error(request, str(error))
     except NotAllowed as error:

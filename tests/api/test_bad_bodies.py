@@ -61,3 +61,10 @@ def test_the_pages_still_answer_400_to_an_oversized_form(client):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400
+
+
+def test_a_form_with_too_many_fields_is_a_json_400_not_a_500(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client_for(UserFactory()).post("/api/notifications/read/", {"ids": list(range(1, 20))})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]

@@ -297,3 +297,10 @@ def test_corpus_search_matches_accented_words_in_any_case():
     article = ArticleFactory(text="Cafés\nLe CAFÉ est fermé. Rien.")
     assert [hit.text for hit in corpus_search("café")] == ["Le CAFÉ est fermé."]
     assert [hit.article_id for hit in corpus_search("Fermé")] == [article.pk]
+
+
+@pytest.mark.parametrize("kind", ["evidence", "sources"])
+def test_an_item_under_a_claim_id_no_row_can_have_is_a_404(api_client, kind):
+    for method in ("get", "delete"):
+        response = getattr(client_for(UserFactory()), method)(f"/api/claims/{2**80}/{kind}/1/")
+        assert (response.status_code, response.json()["detail"]) == (404, "No such claim.")

@@ -188,9 +188,11 @@ def test_lock_and_unlock_answer_the_lock_state(personas):
     locked = client.post(f"/api/claims/{claim.pk}/lock/", {"reason": "Heated."}, format="json").json()
     assert (locked["claim"], locked["locked"], locked["locked_by"], locked["reason"]) == (
         claim.pk, True, "moderator", "Heated.")
-    assert client.post(f"/api/claims/{claim.pk}/lock/", {"reason": "Again."}, format="json").status_code == 400
+    again = client.post(f"/api/claims/{claim.pk}/lock/", {"reason": "Again."}, format="json")
+    assert (again.status_code, again.json()["detail"]) == (409, "The thread is already locked.")
     unlocked = client.post(f"/api/claims/{claim.pk}/unlock/", {}, format="json").json()
     assert unlocked["locked"] is False and unlocked["locked_at"] is None
+    assert client.post(f"/api/claims/{claim.pk}/unlock/", {}, format="json").status_code == 409
     assert client.post(f"/api/claims/{claim.pk}/lock/", {}, format="json").status_code == 400
     assert client.post("/api/claims/9999/lock/", {"reason": "x"}, format="json").status_code == 404
 
@@ -247,3 +249,9 @@ def test_flag_groups_reach_the_queue(personas, settings):
     assert (row["flaggers"], row["flagger_groups"], row["auto_hidden"]) == (2, 2, True)
     assert sorted(f["flagger_group"] for f in row["flags"]) == [0, 1]
     assert row["context"]["hidden"] is True
+
+
+def test_locking_a_locked_thread_or_lifting_nothing_is_a_conflict(personas):
+    client = client_for(personas["moderator"])
+    response = client.post("/api/users/member/moderate/", {"action": "lift"}, format="json")
+    assert (response.status_code, response.json()["detail"]) == (409, "member is neither silenced nor suspended.")

@@ -51,3 +51,33 @@ def test_an_annotation_without_a_claim_has_a_null_claim_as_documented(schema, us
     opinion = AnnotationFactory(author=user, tag="opinion")
     answer = client_for(user).get(f"/api/annotations/{opinion.pk}/").json()
     assert answer["claim"] is None
+
+
+def test_an_error_comes_in_the_media_type_asked_for_as_documented(schema, api_client, db):
+    documented = schema["paths"]["/api/annotations/{id}/"]["get"]["responses"]["404"]["content"]
+    assert set(documented) == {"application/json", "application/ld+json"}
+    response = api_client.get("/api/annotations/999999/?format=jsonld")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/ld+json")
+
+
+def test_an_unknown_format_is_a_documented_404(schema, api_client):
+    assert "404" in schema["paths"]["/api/annotations/"]["get"]["responses"]
+    assert api_client.get("/api/annotations/?format=xml").status_code == 404
+
+
+def test_the_moderators_lists_are_documented_as_the_pages_they_are(schema):
+    for path in ("/api/moderation/queue/", "/api/moderation/log/"):
+        ref = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = schema["components"]["schemas"][ref.rpartition("/")[2]]
+        assert {"count", "next", "previous", "results"} <= set(page["properties"])
+
+
+def test_rules_between_fields_are_in_the_schema(schema):
+    """What a request serializer's validate() asks beyond its fields (annotations.api.params.RulesInSchema)."""
+    components = schema["components"]["schemas"]
+    assert components["LockRequestRequest"]["required"] == ["reason"]
+    flag_rule = components["FlagRequestRequest"]["allOf"][0]["anyOf"]
+    assert flag_rule[0] == {"properties": {"reason": {"not": {"enum": ["other"]}}}}
+    assert flag_rule[1]["required"] == ["note"]
+    assert schema["paths"]["/api/notifications/read/"]["post"]["requestBody"]["required"] is True
+    assert components["ArticleReviseRequest"]["required"] == ["text"]  # a PATCH body is validated whole

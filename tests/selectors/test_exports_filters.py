@@ -81,3 +81,12 @@ def test_members_cannot_use_the_moderators_filters():
         "real_names": "Only moderators can export real names.",
     }
     assert parse_filters({"include_hidden": "false", "real_names": False}, moderator=False) == ExportFilters()
+
+
+@pytest.mark.parametrize("raw, field", [
+    ({"articles": [2**80]}, "articles"), ({"min_votes": 2**64}, "min_votes"), ({"seed": 2**64}, "seed"),
+    ({"annotators": ["ada\x00"]}, "annotators"),
+])
+def test_values_no_database_column_can_hold_are_errors_not_queries(raw, field):
+    """Ids and counts beyond 64 bits, names with a NUL: PostgreSQL would refuse the query."""
+    assert field in errors_of(raw, moderator=True)

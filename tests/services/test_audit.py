@@ -6,20 +6,27 @@ import pytest
 from django.test import Client
 
 from annotations.models import AppendOnlyError, ModerationAction, QueueItem
+from annotations.request_log import serving
+from annotations.services.annotations import annotation_delete, annotation_update
 from annotations.services.audit import audit_record
+from annotations.services.claims import evidence_link_delete, source_delete
 from annotations.services.flags import flag_create
 from annotations.services.moderation import queue_item_resolve, thread_lock, thread_unlock
+from annotations.services.revisions import article_revise
 from annotations.services.sanctions import role_set, user_moderate
 from tests.conftest import client_for
-from tests.factories import ClaimFactory, ThreadCommentFactory, UserFactory
+from tests.enforcement_world import build_world
+from tests.factories import AnnotationFactory, ClaimFactory, ThreadCommentFactory, UserFactory
 
 
 def record(actor, **overrides):
+    """A row written while serving a request from 198.51.100.4."""
     arguments = {
         "actor": actor, "action": "warn", "target_type": "user", "target_id": "someone", "reason": "Because.",
-        "before": {}, "after": {}, "ip": "198.51.100.4",
+        "before": {}, "after": {},
     }
-    return audit_record(**{**arguments, **overrides})
+    with serving("198.51.100.4"):
+        return audit_record(**{**arguments, **overrides})
 
 
 @pytest.mark.django_db
@@ -51,6 +58,36 @@ def test_every_moderator_action_writes_exactly_one_row(personas):
     for n, action in enumerate(actions, start=1):
         action()
         assert ModerationAction.objects.count() == n
+
+
+@pytest.mark.django_db
+def test_changing_someone_elses_content_is_a_moderator_action_with_a_row(personas):
+    """The policy lets only moderators change what others wrote: each such change is audited,
+    with the address of the request it came from; changing one's own is not."""
+    moderator, author = personas["moderator"], personas["author"]
+    world = build_world(author)
+    own = AnnotationFactory(author=moderator, article=world.other, quote="Repairs are cheap.")
+    changes = [
+        (lambda: annotation_update(annotation=own, user=moderator, note="Mine."), None),
+        (lambda: annotation_update(annotation=world.annotation, user=moderator, note="Tidied."),
+         ("edit", "annotation", world.annotation.pk)),
+        (lambda: evidence_link_delete(link=world.link, user=moderator), ("delete", "evidence_link", world.link.pk)),
+        (lambda: source_delete(source=world.source, user=moderator), ("delete", "source", world.source.pk)),
+        (lambda: article_revise(article=world.article, text=world.article.current_revision.text + " More.",
+                                user=moderator), ("revise", "article", world.article.pk)),
+        (lambda: annotation_delete(annotation=world.evidence, user=moderator),
+         ("delete", "annotation", world.evidence.pk)),
+    ]
+    for change, expected in changes:
+        before = ModerationAction.objects.count()
+        with serving("198.51.100.4"):
+            change()
+        if expected is None:
+            assert ModerationAction.objects.count() == before
+            continue
+        row = ModerationAction.objects.latest("pk")
+        assert (row.action, row.target_type, row.target_id) == (expected[0], expected[1], str(expected[2]))
+        assert (row.actor, row.target_user, row.ip) == (moderator, author, "198.51.100.4")
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from annotations.models import (
     UserViewpoint,
 )
 from annotations.policy import NotAllowed, Refusal
+from annotations.request_log import serving
 from annotations.services.flags import flag_create
 from annotations.services.moderation import (
     ModerationError,
@@ -40,10 +41,12 @@ def flagged(target, *, people=1, groups=(None,)):
 
 
 def resolve(moderator, item, action, reason="", version=None):
-    return queue_item_resolve(
-        moderator=moderator, item_id=item.pk, action=action, reason=reason,
-        version=item.version if version is None else version, ip="192.0.2.7",
-    )
+    """As a moderator at 192.0.2.7 would."""
+    with serving("192.0.2.7"):
+        return queue_item_resolve(
+            moderator=moderator, item_id=item.pk, action=action, reason=reason,
+            version=item.version if version is None else version,
+        )
 
 
 def test_hide_hides_the_item_with_the_reason_and_tells_the_author(personas):
