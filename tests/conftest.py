@@ -64,6 +64,15 @@ def _throttle_counters_per_test(monkeypatch):
     monkeypatch.setattr(SwitchableThrottle, "cache", LocMemCache(f"throttles-{uuid.uuid4()}", {}), raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _empty_read_cache():
+    """Cached reads (annotations/read_cache.py) start empty in every test: ids come back after a
+    rollback, and a test must see what it wrote."""
+    from django.core.cache import caches
+
+    caches["reads"].clear()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

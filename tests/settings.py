@@ -6,3 +6,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from rednote.settings import *  # noqa: E402, F403
+
+# Cached reads in each test process' memory, emptied before every test (tests/conftest.py): never
+# a Redis shared with other test runs, whose entries could outlive the database they came from.
+CACHES["reads"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-reads"}  # noqa: F405

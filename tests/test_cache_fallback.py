@@ -14,7 +14,7 @@ from annotations.api.throttles import SwitchableThrottle
 from annotations.cache import FallbackRedisCache
 from annotations.models import RateCounter
 from annotations.services.ratelimits import ratelimit_consume
-from tests.factories import UserFactory
+from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -22,10 +22,12 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def redis_down(settings):
-    settings.CACHES = {"default": {"BACKEND": "annotations.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS}}
+    down = {"BACKEND": "annotations.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS}
+    settings.CACHES = {"default": down, "reads": {**down, "KEY_PREFIX": "reads"}}
     settings.REDIS_URL = DEAD_REDIS
     yield
     caches["default"].close()
+    caches["reads"].close()
 
 
 def test_the_settings_use_the_fallback_cache_when_redis_is_configured():
@@ -80,6 +82,16 @@ def test_the_api_throttles_let_requests_through_with_redis_down(redis_down, sett
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "2/min", "writes": "2/min"}}
     reader = APIClient(REMOTE_ADDR="198.51.100.61")
     assert {reader.get("/api/articles/").status_code for _ in range(4)} == {200}
+
+
+@pytest.mark.django_db
+def test_cached_reads_are_built_afresh_with_redis_down(redis_down, client):
+    article = ArticleFactory()
+    AnnotationFactory(article=article)
+    for _ in range(2):
+        assert client.get(article.get_absolute_url()).status_code == 200
+        answer = client.get(f"/api/annotations/?article={article.pk}")
+        assert answer.status_code == 200 and answer.json()["count"] == 1
 
 
 @pytest.mark.django_db

@@ -3,6 +3,8 @@
 Offsets are code point indexes into the article's current text. JSON by default; W3C Web
 Annotations with `Accept: application/ld+json` (see annotations.api.w3c).
 """
+from functools import partial
+
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,8 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from annotations.api.cached import annotation_list_stamps, cached_response
 from annotations.api.errors import error_response
 from annotations.api.hidden import HiddenMarkSerializer
+from annotations.api.params import BooleanFilter, IdFilter, TextField
 from annotations.api.w3c import (
     JSONLDRenderer,
     W3CAnnotationSerializer,
@@ -84,7 +88,7 @@ class AnnotationCreateSerializer(serializers.Serializer):
         help_text="The revision the offsets (or target) refer to; default the current one. "
         "Spans on an older revision are re-anchored onto the current text.",
     )
-    quote = serializers.CharField(
+    quote = TextField(
         required=False, trim_whitespace=False, help_text="If given, must equal the text at [start, end)."
     )
     target = W3CTargetSerializer(
@@ -93,7 +97,7 @@ class AnnotationCreateSerializer(serializers.Serializer):
         "with a TextPositionSelector too, the position stands if it holds the quote.",
     )
     tag = serializers.ChoiceField(choices=Tag.choices)
-    note = serializers.CharField(
+    note = TextField(
         required=False, default="", allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_CHARS,
         help_text="Markdown.",
     )
@@ -117,7 +121,7 @@ class AnnotationCreateSerializer(serializers.Serializer):
 
 class AnnotationUpdateSerializer(serializers.Serializer):
     tag = serializers.ChoiceField(choices=Tag.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_CHARS)
+    note = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_CHARS)
 
 
 class AnnotationEditSerializer(serializers.ModelSerializer):
@@ -131,10 +135,10 @@ class AnnotationEditSerializer(serializers.ModelSerializer):
 
 
 class AnnotationFilter(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id", help_text="Article id.")
+    article = IdFilter(field_name="article_id", help_text="Article id.")
     tag = filters.ChoiceFilter(choices=Tag.choices)
     author = filters.CharFilter(field_name="author__username", help_text="Username.")
-    mine = filters.BooleanFilter(method="filter_mine", help_text="true: only the signed-in user's annotations.")
+    mine = BooleanFilter(method="filter_mine", help_text="true: only the signed-in user's annotations.")
     anchor_state = filters.ChoiceFilter(choices=AnchorState.choices, help_text="orphaned: lost in a revision.")
 
     class Meta:
@@ -170,6 +174,12 @@ class AnnotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return annotation_list(user=self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """One article's annotations come from the reads cache while its stamps stay put."""
+        respond = partial(super().list, request, *args, **kwargs)
+        stamps = annotation_list_stamps(request)
+        return respond() if stamps is None else cached_response(request, stamps, respond)
 
     def get_serializer_class(self):
         if self.action == "history":

@@ -10,7 +10,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotations.api.cached import cached_response
 from annotations.api.errors import error_response
+from annotations.api.params import TextField
 from annotations.forms import FORMAT_CHOICES
 from annotations.models import Article
 from annotations.selectors.articles import (
@@ -80,13 +82,13 @@ class ArticleDetailSerializer(ArticleListSerializer):
 
 
 class ArticleCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    text = serializers.CharField(trim_whitespace=False)
+    title = TextField(max_length=300, required=False, allow_blank=True)
+    text = TextField(trim_whitespace=False)
     format = serializers.ChoiceField(choices=FORMAT_CHOICES, default="text")
-    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    source = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    author = TextField(max_length=200, required=False, allow_blank=True)
+    source = TextField(max_length=500, required=False, allow_blank=True)
     published = serializers.DateField(required=False, allow_null=True)
-    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    language = TextField(max_length=16, required=False, allow_blank=True)
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
@@ -95,7 +97,7 @@ class ArticleCreateSerializer(serializers.Serializer):
 
 
 class ArticleReviseSerializer(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, help_text="The whole new text.")
+    text = TextField(trim_whitespace=False, help_text="The whole new text.")
     format = serializers.ChoiceField(choices=FORMAT_CHOICES, default="text")
 
     def validate_text(self, value: str) -> str:
@@ -185,13 +187,14 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 def _conditional(request: Request, stamp: Stamp, respond: Callable[[], Response]) -> HttpResponseBase:
     """Answer 304 from the stamp alone when the client's copy is current; otherwise the full
-    response, carrying the stamp for the next request."""
+    response (from the reads cache while the stamp stays put), carrying the stamp for the next
+    request."""
     etag = quote_etag(stamp.etag)
     last_modified = int(stamp.last_modified.timestamp()) if stamp.last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    response = respond()
+    response = cached_response(request, (stamp.etag,), respond)
     if response.status_code == status.HTTP_200_OK:
         response["ETag"] = etag
         if last_modified is not None:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.api.cached import cached_response, claim_consensus_stamps
 from annotations.api.errors import error_response
 from annotations.models import ConsensusStatus, Tag
 from annotations.selectors.consensus import (
@@ -151,6 +152,12 @@ class ConsensusView(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
         """A claim's consensus: votes by kind, the agree share with its Wilson interval, the
         bridging verdict and score, how each opinion group voted, evidence and counter-sources."""
+        stamps = claim_consensus_stamps(request, claim_id)
+        if stamps is None:
+            raise Http404("No such claim.")
+        return cached_response(request, stamps, lambda: self._answer(request, claim_id))
+
+    def _answer(self, request: Request, claim_id: int) -> Response:
         view = claim_consensus(claim_id, user=request.user)
         if view is None:
             raise Http404("No such claim.")
@@ -239,7 +246,9 @@ class RefitSerializer(serializers.Serializer):
 
 
 class CorpusConsensusSerializer(serializers.Serializer):
-    bridging = ClaimSummarySerializer(many=True, help_text="Most agreed across viewpoints first.")
+    bridging = ClaimSummarySerializer(
+        many=True, help_text="Claims agreed across viewpoints (as last computed), best bridged first."
+    )
     divisive = ClaimSummarySerializer(many=True, help_text="Most divisive between opinion groups first.")
     repeated = RepeatedClaimSerializer(many=True, help_text="The same claim text in several articles.")
     last_refit = RefitSerializer(allow_null=True)

@@ -5,8 +5,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.models import Annotation, AnnotationEdit, Article, Claim, Revision, Sentence, Tag
+from annotations.models import (
+    Annotation,
+    AnnotationEdit,
+    Article,
+    Claim,
+    EvidenceLink,
+    Revision,
+    Sentence,
+    Tag,
+    TargetType,
+)
 from annotations.policy import Act, NotAllowed, Refusal, require
+from annotations.services.audit import audit_change_by_other
 from annotations.services.ratelimits import ratelimit_consume
 from annotations.text.anchor import AnchorError, Selector, anchor, describe
 from annotations.text.notes import NOTE_MAX_CHARS, render_note
@@ -176,6 +187,11 @@ def annotation_update(
     if (new_tag, new_note) == (annotation.tag, annotation.note):
         return annotation
     AnnotationEdit.objects.create(annotation=annotation, editor=user, tag=annotation.tag, note=annotation.note)
+    audit_change_by_other(
+        actor=user, author=annotation.author, action="edit", target_type=TargetType.ANNOTATION,
+        target_id=annotation.pk, before={"tag": annotation.tag, "note": annotation.note},
+        after={"tag": new_tag, "note": new_note},
+    )
     previous_claim_id = annotation.claim_id
     if new_tag != annotation.tag:
         annotation.claim = None
@@ -211,10 +227,29 @@ def _drop_claim_if_abandoned(claim_id: int | None) -> None:
 def annotation_delete(*, annotation: Annotation, user: AbstractBaseUser) -> None:
     annotation = _locked_annotation(annotation.pk)
     require(user, Act.DELETE, annotation)
+    audit_change_by_other(
+        actor=user, author=annotation.author, action="delete", target_type=TargetType.ANNOTATION,
+        target_id=annotation.pk, before={"tag": annotation.tag, "note": annotation.note, "quote": annotation.exact},
+        after={},
+    )
+    annotation_remove(annotation=annotation)
+
+
+def annotation_remove(*, annotation: Annotation) -> None:
+    """The deletion itself, inside the caller's transaction: for the moderation queue, which asks
+    the policy and writes the audit row of its own resolution."""
     claim_id, article_id = annotation.claim_id, annotation.article_id
+    linked = evidence_claim_articles(annotation.pk)
     annotation.delete()
     _drop_claim_if_abandoned(claim_id)
-    article_touch(article_id=article_id)
+    for touched in sorted(linked | {article_id}):
+        article_touch(article_id=touched)
+
+
+def evidence_claim_articles(annotation_id: int) -> set[int]:
+    """The articles of the claims an annotation is evidence for: their claim pages list it and
+    their consensus counts it, so its hiding or deletion moves their stamps too."""
+    return set(EvidenceLink.objects.filter(evidence_id=annotation_id).values_list("claim__article_id", flat=True))
 
 
 def selector_of(annotation: Annotation) -> Selector:

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from annotations.models import Annotation, Claim, Comment, Source, TargetType
-from annotations.services.annotations import article_touch
+from annotations.services.annotations import article_touch, evidence_claim_articles
 
 MODELS: dict[str, type[models.Model]] = {
     TargetType.COMMENT: Comment,
@@ -100,8 +100,12 @@ def target_set_hidden(target: Target, *, reason: str | None) -> None:
 
 
 def target_touch(target: Target) -> None:
-    """Move the change stamps that live pages poll: the claim's thread, the article's layer."""
+    """Move the change stamps that live pages poll: the claim's thread, the article's layer, and
+    for evidence the articles of the claims it is linked to (their claim pages list it)."""
     if target.claim_id is not None and target.type != TargetType.ANNOTATION:
         Claim.objects.filter(pk=target.claim_id).update(thread_changed_at=timezone.now())
-    if target.article_id is not None:
-        article_touch(article_id=target.article_id)
+    articles = {target.article_id} - {None}
+    if target.type == TargetType.ANNOTATION:
+        articles |= evidence_claim_articles(target.id)
+    for article_id in sorted(articles):
+        article_touch(article_id=article_id)

@@ -1,0 +1,68 @@
+"""API reads from the reads cache (annotations/read_cache.py).
+
+A GET's data is stored under the stamps it depends on, the URL it was asked at (its links are
+absolute, and the query string holds the page and the filters) and the media type it is
+rendered in; only 200 answers are stored. A hit costs the query that reads the stamps.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from annotations.read_cache import MISSING, lookup, read_key, store
+from annotations.selectors.read_keys import (
+    EVERYONE,
+    annotations_key,
+    claim_consensus_key,
+    viewer_class,
+)
+
+MAX_ID = 2**63 - 1
+"""The largest id a row can have: a larger `?article=` names nothing (and the filter refuses it)."""
+
+
+def cached_response(request: Request, stamps: tuple, respond: Callable[[], Response]) -> Response:
+    """`respond()`'s answer, or its data from the cache while `stamps` stay put."""
+    key = read_key("api", request.build_absolute_uri(), request.accepted_media_type, *stamps)
+    data = lookup(key)
+    if data is not MISSING:
+        return Response(data)
+    response = respond()
+    if response.status_code == status.HTTP_200_OK:
+        store(key, plain(response.data))
+    return response
+
+
+def plain(data):
+    """`data` as plain JSON values: serializers' hyperlinks carry the model instance they
+    point at, which the cache need not pickle nor a hit unpickle."""
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def annotation_list_stamps(request: Request) -> tuple | None:
+    """What the annotation list of one article (`?article=`) depends on: the article's stamps,
+    the viewer's class (hidden items differ), and with `mine` the viewer. None when the list
+    is not of one existing article: it is then not cached."""
+    article = request.query_params.get("article", "")
+    if not (article.isdigit() and 0 < int(article) <= MAX_ID):
+        return None
+    stamps = annotations_key(int(article))
+    if stamps is None:
+        return None
+    viewer = viewer_class(request.user, article_id=int(article))
+    return *stamps, viewer, request.user.pk if "mine" in request.query_params else None
+
+
+def claim_consensus_stamps(request: Request, claim_id: int) -> tuple | None:
+    """What a claim's consensus answer depends on: the claim's stamps and, for a signed-in
+    viewer, the viewer (their vote is in it, and their hidden evidence or sources are counted
+    for them). Anonymous readers share one answer. None when there is no such claim."""
+    stamps = claim_consensus_key(claim_id) if 0 < claim_id <= MAX_ID else None
+    if stamps is None:
+        return None
+    return *stamps, request.user.pk if request.user.is_authenticated else EVERYONE
