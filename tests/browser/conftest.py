@@ -35,6 +35,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe(browser):
+    """axe-core ready to load into pages (tests/browser/axe.py): installed from the npm registry
+    with `npm ci` on a fresh clone. Without Node.js the tests skip, or fail under
+    REDNOTE_REQUIRE_BROWSER."""
+    from tests.browser import axe as axe_core
+
+    try:
+        axe_core.ensure_installed()
+    except axe_core.AxeUnavailable as missing:
+        if os.environ.get("REDNOTE_REQUIRE_BROWSER"):
+            pytest.fail(f"{missing}, and REDNOTE_REQUIRE_BROWSER is set")
+        pytest.skip(str(missing))
+    return axe_core.axe_violations
+
+
 @pytest.fixture(autouse=True)
 def csp_violations(request, monkeypatch):
     """Anything the Content-Security-Policy blocked fails the test. Chromium reports each
