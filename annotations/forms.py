@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 
 from annotations.models import SourceStance, Stance, Tag
+from annotations.selectors.home import SORT_LABELS
 from annotations.text.notes import NOTE_MAX_CHARS
 
 FORMAT_CHOICES = [("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML")]
@@ -73,13 +74,33 @@ class EvidenceLinkForm(forms.Form):
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea)
 
 
+class ArticleSearchForm(forms.Form):
+    """The home page's search box and sort order (a GET form; anything invalid falls back to
+    all articles by recent activity)."""
+
+    q = forms.CharField(
+        required=False, max_length=200, label="Search articles",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words in the title or text"}),
+    )
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()), label="Sort by")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "article-%s")
+        super().__init__(*args, **kwargs)
+
+
 class LinkSourceForm(forms.Form):
-    """An external link; the service checks the address (http or https) and never fetches it."""
+    """An external link; the service checks the address (http or https) and never fetches it.
+    Its ids have their own prefix: the passage form beside it has fields of the same names."""
 
     url = forms.CharField(max_length=2000, label="Web address", widget=forms.URLInput(attrs={"placeholder": "https://…"}))
     title = forms.CharField(max_length=300)
     stance = forms.ChoiceField(choices=SourceStance.choices)
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "link-source-%s")
+        super().__init__(*args, **kwargs)
 
 
 class PassageSourceForm(forms.Form):
@@ -90,6 +111,10 @@ class PassageSourceForm(forms.Form):
     )
     stance = forms.ChoiceField(choices=SourceStance.choices)
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "passage-source-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_passage(self) -> tuple[int, int, int]:
         article_id, start, end = (int(part) for part in self.cleaned_data["passage"].split(":"))

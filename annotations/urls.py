@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import annotate, articles, claims, consensus, threads
+from annotations.views import annotate, articles, claims, consensus, health, site, threads
 from annotations.views import exports as export_views
 from annotations.views import flags as flag_views
 from annotations.views import moderation as moderation_views
@@ -8,6 +8,8 @@ from annotations.views import notifications as notification_views
 
 urlpatterns = [
     path("", articles.article_index, name="article-list"),
+    path("favicon.ico", site.favicon, name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
     path("articles/new/", articles.article_new, name="article-new"),
     path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
     path("articles/<int:pk>/revise/", annotate.article_revise_page, name="article-revise"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("claims/<int:pk>/consensus/", consensus.claim_consensus_view, name="claim-consensus"),
     path("claims/<int:pk>/vote/", consensus.claim_vote, name="claim-vote"),
     path("consensus/", consensus.corpus_view, name="consensus"),
+    path("consensus/about/", consensus.about_view, name="consensus-about"),
     path("claims/<int:pk>/comments/", threads.comment_post, name="comment-create"),
     path("claims/<int:pk>/thread/", threads.thread_comments_view, name="thread-comments"),
     path("claims/<int:pk>/thread/live/", threads.thread_live, name="thread-live"),

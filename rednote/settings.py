@@ -57,10 +57,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The client's address as request context, for the audit log (annotations/request_log.py).
+    "annotations.request_log.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (see "Security headers").
     "csp.middleware.CSPMiddleware",
     "annotations.security.PermissionsPolicyMiddleware",
+    # A NUL character in a URL is a 400, never a database error (annotations/security.py).
+    "annotations.security.NulInUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +139,20 @@ else:
         }
     }
 
+# Hot reads (annotations/read_cache.py; README "Caching"): responses and fragments keyed on the
+# change stamps they depend on, so a stale entry is never read, only left to expire. In Redis
+# when REDIS_URL is set (shared by every web process), otherwise in each process' memory.
+CACHES["reads"] = (
+    {**CACHES["default"], "KEY_PREFIX": "reads", "TIMEOUT": 600}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rednote-reads",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,9 +191,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_ADAPTER = "annotations.accounts.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# In development each mail is one line with its links in the web server's terminal
+# ("mail | …" in `manage.py up`; annotations/dev_mail.py).
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
+    default="annotations.dev_mail.TerminalEmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -216,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The PATCH views validate their whole serializer (never partial=True): document it as such.
+    "COMPONENT_SPLIT_PATCH": False,
     # Swagger UI is served from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -236,7 +258,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 CELERY_BEAT_SCHEDULE: dict = {}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -367,6 +389,8 @@ REDNOTE_PERMISSIONS_POLICY = (
 # Production hardening: active whenever DEBUG is false (see `manage.py check --deploy`).
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Liveness probes call /healthz over plain HTTP from inside the network (annotations/views/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -389,6 +413,21 @@ LOGGING = {
 LOGGING.setdefault("filters", {})["client_errors_one_line"] = {"()": "annotations.request_log.ClientErrorsOnOneLine"}
 LOGGING["handlers"]["console"].setdefault("filters", []).append("client_errors_one_line")
 LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_one_line"]}
+# Django's own console handler on "django" would print every record a second time beside the
+# root's (with DEBUG on); configured here, the logger keeps no handler and propagates to root.
+# Configuring "django" resets its children, so the development server's request lines
+# ("django.server") get Django's own handler back.
+LOGGING["loggers"]["django"] = {"level": "INFO"}
+LOGGING["formatters"] = {
+    "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+}
+LOGGING["handlers"]["django.server"] = {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"}
+LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+# `manage.py up` runs the development server, which logs every request on one line itself
+# (django.server): there a refused request's django.request line would be its second.
+if env.bool("REDNOTE_SERVER_LOGS_REQUESTS", default=False):
+    LOGGING["filters"]["client_errors_dropped"] = {"()": "annotations.request_log.ClientErrorsDropped"}
+    LOGGING["loggers"]["django.request"]["filters"].append("client_errors_dropped")
 # ---- end of request logs -------------------------------------------------------------------
 
 # ---- API throttles and sign-in lockout (README "Rate limits" and "Sign-in lockout") ---------

@@ -7,7 +7,7 @@ from annotations.auth_lockout import lockout_response
 
 
 class TokenView(ObtainAuthToken):
-    """Answers `{"token": "..."}`; send it as `Authorization: Token ...`. Suspended users get 403.
+    """Answers `{"token": "..."}`; send it as `Authorization: Token ...`. Suspended users and demo readers get 403.
     After too many wrong passwords for one username from one address, that username is refused
     from that address with 429 and `Retry-After` until the cool-off ends (annotations/auth_lockout.py)."""
 

@@ -1,6 +1,6 @@
 """API authentication that knows about suspensions: a suspended user's token stops working and
-no new token is handed out to them. Session users are covered by
-annotations.middleware.SuspendedSessionMiddleware, which signs them out."""
+no new token is handed out to them, nor to demo readers (`manage.py seed_demo`). Session users
+are covered by annotations.middleware.SuspendedSessionMiddleware, which signs them out."""
 from __future__ import annotations
 
 from rest_framework import exceptions
@@ -8,6 +8,9 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from annotations.policy import standing_of, suspension_message
+from annotations.roles import is_demo
+
+DEMO_REFUSED = "Demo readers cannot sign in."
 
 
 class SuspensionAwareTokenAuthentication(TokenAuthentication):
@@ -26,6 +29,8 @@ class SuspensionAwareAuthTokenSerializer(AuthTokenSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        if is_demo(attrs["user"]):
+            raise exceptions.PermissionDenied(DEMO_REFUSED)
         standing = standing_of(attrs["user"])
         if standing.suspended:
             raise exceptions.PermissionDenied(suspension_message(standing))

@@ -25,6 +25,9 @@ MIN_VOTES = 7
 """Participants with fewer votes (passes included) get group −1: Polis' own cut-off; their
 position is mostly imputation."""
 
+MIN_VOTERS = 3
+"""Fewer participants with MIN_VOTES votes than this form no groups (all of them are group 0)."""
+
 SAMPLE = 2000
 """Choosing k (k-means restarts plus an O(n²) silhouette per k) uses a seeded sample of at
 most this many participants; the chosen clustering is then refined on everyone."""
@@ -53,7 +56,7 @@ def opinion_groups(
     n_votes = np.bincount(users, minlength=n_users)
     eligible = np.flatnonzero(n_votes >= min_votes)
     labels = np.full(n_users, -1, dtype=np.int64)
-    if eligible.size < 3 or max_groups < 2:
+    if eligible.size < MIN_VOTERS or max_groups < 2:
         labels[eligible] = 0
         return labels
 
@@ -82,6 +85,21 @@ def opinion_groups(
     assign, _ = _lloyd(np.ascontiguousarray(points.T), centres, max_iter=100, tol=1e-6)
     labels[eligible] = _by_size(assign)
     return labels
+
+
+def votes_needed_for_groups(
+    votes_per_voter, *, n_claims: int, min_votes: int = MIN_VOTES, min_voters: int = MIN_VOTERS
+) -> int | None:
+    """The fewest further votes after which ``opinion_groups`` has enough to split: at least
+    ``min_voters`` people with ``min_votes`` votes each (the closest ones topped up, new voters
+    where too few have voted). None when it cannot happen yet: one vote per person and claim,
+    so it takes at least ``min_votes`` claims. 0 means enough (a split still needs the voters
+    to differ)."""
+    if n_claims < min_votes:
+        return None
+    closest = sorted((int(n) for n in votes_per_voter), reverse=True)[:min_voters]
+    closest += [0] * (min_voters - len(closest))
+    return sum(max(0, min_votes - n) for n in closest)
 
 
 def _pca_projection(users, claims, values, eligible, n_users, n_claims, seed):

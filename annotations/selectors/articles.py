@@ -4,12 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, F, Max, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from annotations.models import Annotation, Article, Sentence
+from annotations.read_cache import cached, read_key
+from annotations.selectors.read_keys import ArticleStamps, article_stamps, layer_key, viewer_class
 from annotations.selectors.reader import (
     AnnotationLayer,
     Marker,
@@ -93,15 +96,90 @@ class ReaderParagraph:
     sentences: list[ReaderSentence] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class Reader:
-    article: Article
-    paragraphs: list[ReaderParagraph]
-    boilerplate: list[ReaderParagraph]
-    sentence_count: int
-    segmented: bool
-    layer: AnnotationLayer
-    orphans: list[Annotation]
+    """The reader's view of an article for `user`: paragraphs of sentences, boilerplate set
+    apart, and the annotations `user` may see drawn over them.
+
+    Its parts are built on first use, and come from the reads cache while the article's stamps
+    stay put (annotations/read_cache.py): the orphans, the annotation layer's data under
+    `layer_key`, and the page's fragments, which its templates cache under `body_key` (the text
+    with the sentences' markers), `layer_key` (the layer's script) and `consensus_key` (the
+    consensus section), so that on a hit neither the sentences nor the annotations are read.
+    The keys name the viewer's class, since hidden items differ between moderators, their
+    authors and everyone else.
+    """
+
+    def __init__(self, article: Article, *, user: Viewer, stamps: ArticleStamps, viewer: str) -> None:
+        self.article = article
+        self.user = user
+        revision = article.current_revision
+        self.segmented = bool(revision and revision.segmented_at)
+        self.sentence_count = revision.sentence_count if self.segmented else 0
+        """Annotatable sentences, as stored when the revision was segmented."""
+        self.body_key = read_key("reader-body", article.pk, stamps.article, stamps.annotations, viewer)
+        self.layer_key = layer_key(article.pk, stamps, viewer)
+        self.consensus_key = read_key(
+            "reader-consensus", article.pk, stamps.article, stamps.live, stamps.agreement, viewer
+        )
+        """For the article's consensus section (its claims by status, its tag agreement)."""
+        self._orphans_key = read_key("reader-orphans", article.pk, stamps.article, stamps.annotations, viewer)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return sentences_of(self.article)
+
+    @cached_property
+    def layer(self) -> AnnotationLayer:
+        return cached(self.layer_key, lambda: annotation_layer(self.article, self.sentences, user=self.user))
+
+    @cached_property
+    def orphans(self) -> list[Annotation]:
+        return cached(self._orphans_key, lambda: orphaned_annotations(self.article, user=self.user))
+
+    @property
+    def paragraphs(self) -> list[ReaderParagraph]:
+        return self._text[0]
+
+    @property
+    def boilerplate(self) -> list[ReaderParagraph]:
+        return self._text[1]
+
+    @cached_property
+    def _text(self) -> tuple[list[ReaderParagraph], list[ReaderParagraph]]:
+        """The annotatable paragraphs and the boilerplate ones, with every sentence's marker."""
+        text = self.article.current_revision.text if self.article.current_revision else ""
+        markers = self.layer.markers
+        paragraphs: list[ReaderParagraph] = []
+        boilerplate: list[ReaderParagraph] = []
+        current: ReaderParagraph | None = None
+        previous_end = 0
+        annotatable_end: int | None = None
+        for sentence in self.sentences:
+            if current is None or current.index != sentence.paragraph:
+                current = ReaderParagraph(index=sentence.paragraph, kind=sentence.kind)
+                previous_end = sentence.start
+                if sentence.kind in Sentence.ANNOTATABLE:
+                    if annotatable_end is not None:
+                        current.gap = text[annotatable_end : sentence.start]
+                    paragraphs.append(current)
+                elif sentence.kind == Sentence.Kind.BOILERPLATE:
+                    boilerplate.append(current)
+            current.sentences.append(
+                ReaderSentence(
+                    id=sentence.pk,
+                    index=sentence.index,
+                    start=sentence.start,
+                    end=sentence.end,
+                    text=text[sentence.start : sentence.end],
+                    kind=sentence.kind,
+                    lead=text[previous_end : sentence.start],
+                    marker=markers.get(sentence.pk),
+                )
+            )
+            previous_end = sentence.end
+            if sentence.kind in Sentence.ANNOTATABLE:
+                annotatable_end = sentence.end
+        return paragraphs, boilerplate
 
 
 def sentences_of(article: Article) -> list[Sentence]:
@@ -112,49 +190,13 @@ def sentences_of(article: Article) -> list[Sentence]:
 
 
 def article_reader(article_id: int, *, user: Viewer) -> Reader:
-    """The reader's view of an article: paragraphs of sentences, boilerplate set apart, and the
-    annotations `user` may see drawn over them. Four queries, whatever the number of
-    annotations."""
-    article = get_object_or_404(Article.objects.select_related("current_revision"), pk=article_id)
-    text = article.current_revision.text if article.current_revision else ""
-    sentences = sentences_of(article)
-    layer = annotation_layer(article, sentences, user=user)
-    paragraphs: list[ReaderParagraph] = []
-    boilerplate: list[ReaderParagraph] = []
-    current: ReaderParagraph | None = None
-    previous_end = 0
-    annotatable_end: int | None = None
-    for sentence in sentences:
-        if current is None or current.index != sentence.paragraph:
-            current = ReaderParagraph(index=sentence.paragraph, kind=sentence.kind)
-            previous_end = sentence.start
-            if sentence.kind in Sentence.ANNOTATABLE:
-                if annotatable_end is not None:
-                    current.gap = text[annotatable_end : sentence.start]
-                paragraphs.append(current)
-            elif sentence.kind == Sentence.Kind.BOILERPLATE:
-                boilerplate.append(current)
-        current.sentences.append(
-            ReaderSentence(
-                id=sentence.pk,
-                index=sentence.index,
-                start=sentence.start,
-                end=sentence.end,
-                text=text[sentence.start : sentence.end],
-                kind=sentence.kind,
-                lead=text[previous_end : sentence.start],
-                marker=layer.markers.get(sentence.pk),
-            )
-        )
-        previous_end = sentence.end
-        if sentence.kind in Sentence.ANNOTATABLE:
-            annotatable_end = sentence.end
-    return Reader(
-        article=article,
-        paragraphs=paragraphs,
-        boilerplate=boilerplate,
-        sentence_count=sum(len(p.sentences) for p in paragraphs),
-        segmented=bool(article.current_revision and article.current_revision.segmented_at),
-        layer=layer,
-        orphans=orphaned_annotations(article, user=user),
+    """The reader's view of an article, its parts built when first used (see Reader): one query
+    (the stamps; two for a signed-in member) when the page's parts come from the cache."""
+    stamps = article_stamps(article_id)
+    article = cached(
+        read_key("reader-article", article_id, stamps.article),
+        lambda: get_object_or_404(
+            Article.objects.select_related("current_revision").defer("current_revision__text"), pk=article_id
+        ),
     )
+    return Reader(article, user=user, stamps=stamps, viewer=viewer_class(user, article_id=article_id))

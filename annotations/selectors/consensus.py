@@ -93,6 +93,13 @@ class ClaimConsensusView(ConsensusNumbers):
     sources_contradicting: int
     thresholds: dict
 
+    @property
+    def votes_to_verdict(self) -> int | None:
+        """More agree or disagree votes a verdict needs (0 when it has enough)."""
+        if self.agree is None:
+            return None
+        return max(0, self.thresholds["min_votes"] - self.agree - self.disagree)
+
 
 def _state(row: ClaimConsensus | None, *, has_votes: bool) -> tuple[str, ConsensusNumbers, ConsensusNumbers | None]:
     """(status, numbers to show, previous numbers) for a consensus row."""
@@ -202,13 +209,14 @@ def _with_claim(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
 
 
 def corpus_consensus(*, user: Viewer, limit: int = 10) -> CorpusConsensus:
-    """Claims across all articles that `user` may see: the best bridged (agreement across
-    viewpoints, among claims with enough votes), the most divisive between opinion groups, and
-    claim texts that several articles make. Ranked by the last computed numbers."""
+    """Claims across all articles that `user` may see: those agreed across viewpoints, best
+    bridged first; the most divisive between opinion groups; and claim texts that several
+    articles make. Ranked by the last computed numbers (and statuses: a claim agreed when last
+    computed is listed, as updating, while new votes on it are counted)."""
     claims = Claim.objects.filter(hidden_filter(user, author_field="created_by"))
     ranked = _with_claim(claims.filter(consensus__isnull=False))
-    bridging = ranked.exclude(consensus__status=ConsensusStatus.NOT_ENOUGH_VOTES).filter(
-        consensus__intercept__isnull=False
+    bridging = ranked.filter(
+        consensus__status=ConsensusStatus.AGREED, consensus__intercept__isnull=False
     ).order_by(F("consensus__intercept").desc(), "pk")[:limit]
     divisive = ranked.filter(
         consensus__divisiveness__isnull=False, consensus__votes__gte=settings.CONSENSUS_MIN_VOTES

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -19,6 +19,7 @@ from annotations.selectors.consensus import (
     Viewer,
     article_agreement,
 )
+from annotations.selectors.reader import stamp_of
 
 CONTEXT_CHARS = 300
 """At most this much of the claim's paragraph is shown on either side of it in the queue."""
@@ -36,20 +37,19 @@ class ClaimsSummary:
     updating: int
 
 
-def article_claims_summary(article_id: int, *, user: Viewer) -> ClaimsSummary:
-    """The article's claims that `user` may see counted by consensus status (one query). A
-    claim whose consensus is out of date counts as updating; one with no consensus row has no
-    votes."""
+def claims_summary(claims: QuerySet[Claim]) -> ClaimsSummary:
+    """These claims counted by consensus status (one query). A claim whose consensus is out of
+    date counts as updating; one with no consensus row has no votes."""
     counts = {status: 0 for status in [*ConsensusStatus.values, UPDATING]}
-    rows = (
-        Claim.objects.filter(hidden_filter(user, author_field="created_by"), article_id=article_id)
-        .values_list("consensus__status", "consensus__dirty")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = claims.values_list("consensus__status", "consensus__dirty").annotate(n=Count("pk")).order_by()
     for status, dirty, n in rows:
         counts[UPDATING if dirty else status or ConsensusStatus.NOT_ENOUGH_VOTES] += n
     return ClaimsSummary(total=sum(counts.values()), **counts)
+
+
+def article_claims_summary(article_id: int, *, user: Viewer) -> ClaimsSummary:
+    """The article's claims that `user` may see counted by consensus status (one query)."""
+    return claims_summary(Claim.objects.filter(hidden_filter(user, author_field="created_by"), article_id=article_id))
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,28 @@ def article_consensus(article_id: int, *, user: Viewer) -> ArticleConsensus:
         raise Http404("No such article.")
     claims = article_claims_summary(article_id, user=user)
     return ArticleConsensus(article_id=article_id, claims=claims, agreement=agreement)
+
+
+@dataclass(frozen=True)
+class ClaimStamps:
+    """The change stamps the claim page polls with (see views/threads.py: thread_live)."""
+
+    thread: str
+    """The debate thread's."""
+    about: str
+    """Everything else the page shows: its article's annotations (who tagged the claim, its
+    evidence and sources move that stamp) and the claim's consensus (a vote makes it out of
+    date, a recompute brings it up to date)."""
+
+
+def claim_stamps(claim_id: int) -> ClaimStamps | None:
+    """The claim page's change stamps (one query); None when the claim is gone."""
+    found = Claim.objects.filter(pk=claim_id).values_list(
+        "thread_changed_at", "article__annotations_changed_at", "consensus__computed_at", "consensus__dirty_at"
+    )
+    for thread, *about in found:
+        return ClaimStamps(thread=stamp_of(thread), about="-".join(stamp_of(moment) for moment in about))
+    return None
 
 
 # ---- The vote queue ---------------------------------------------------------------------------

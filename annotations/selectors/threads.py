@@ -286,13 +286,6 @@ def claim_thread(claim: Claim, *, user: User, side: str = "", ordering: str = OL
     )
 
 
-def thread_stamp(claim_id: int) -> str | None:
-    """The thread's change stamp (one query); None when the claim is gone."""
-    for moment in Claim.objects.filter(pk=claim_id).values_list("thread_changed_at", flat=True):
-        return stamp_of(moment)
-    return None
-
-
 def visible_comment(comment_id: int, *, user: User) -> Comment:
     """A comment with its claim, or 404 when it, or its claim, is hidden from `user`."""
     comment = Comment.objects.select_related("claim", "author").filter(pk=comment_id).first()

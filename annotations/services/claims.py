@@ -17,9 +17,11 @@ from annotations.models import (
     SourceStance,
     Stance,
     Tag,
+    TargetType,
 )
 from annotations.policy import Act, can_see, require
 from annotations.services.annotations import AlreadyPosted, AnnotationError, article_touch
+from annotations.services.audit import audit_change_by_other
 from annotations.text.notes import NOTE_MAX_CHARS
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -59,16 +61,27 @@ def evidence_link_create(
             link = EvidenceLink.objects.create(evidence=evidence, claim=claim, stance=stance, note=note, author=author)
     except IntegrityError:
         raise AnnotationError("This evidence is already linked to that claim.", field="claim") from None
-    article_touch(article_id=claim.article_id)
+    _touch_both(claim.article_id, evidence.article_id)
     return link
+
+
+def _touch_both(claim_article_id: int, evidence_article_id: int) -> None:
+    """Move the change stamps of the claim's article (its readers and its claim pages poll it)
+    and of the evidence's, whose panel lists the evidence's links."""
+    for article_id in sorted({claim_article_id, evidence_article_id}):
+        article_touch(article_id=article_id)
 
 
 @transaction.atomic
 def evidence_link_delete(*, link: EvidenceLink, user: AbstractBaseUser) -> None:
     require(user, Act.DELETE, link)
-    article_id = link.claim.article_id
+    article_ids = (link.claim.article_id, link.evidence.article_id)
+    audit_change_by_other(
+        actor=user, author=link.author, action="delete", target_type="evidence_link", target_id=link.pk,
+        before={"claim": link.claim_id, "evidence": link.evidence_id, "stance": link.stance}, after={},
+    )
     link.delete()
-    article_touch(article_id=article_id)
+    _touch_both(*article_ids)
 
 
 def _check_url(url: str) -> str:
@@ -148,6 +161,16 @@ def source_create(
 @transaction.atomic
 def source_delete(*, source: Source, user: AbstractBaseUser) -> None:
     require(user, Act.DELETE, source)
+    audit_change_by_other(
+        actor=user, author=source.author, action="delete", target_type=TargetType.SOURCE, target_id=source.pk,
+        before={"claim": source.claim_id, "url": source.url, "title": source.title, "stance": source.stance}, after={},
+    )
+    source_remove(source=source)
+
+
+def source_remove(*, source: Source) -> None:
+    """The deletion itself, inside the caller's transaction: for the moderation queue, which asks
+    the policy and writes the audit row of its own resolution."""
     article_id = source.claim.article_id
     source.delete()
     article_touch(article_id=article_id)

@@ -44,6 +44,7 @@ from annotations.services.annotations import (
 from annotations.services.articles import ArticleError
 from annotations.services.claims import evidence_link_create
 from annotations.services.revisions import article_revise
+from annotations.views.consensus import current_article_consensus
 from annotations.views.refusals import REFUSALS, page_refusal
 
 
@@ -95,9 +96,11 @@ def _panel_query(data) -> dict | None:
 def _update(
     request: HttpRequest, *, article_id: int, panel: dict | None, status: str = "", layer: bool = True
 ) -> HttpResponse:
-    """The out-of-band partials that bring a reader up to date."""
+    """The out-of-band partials that bring a reader up to date (with the layer, the article's
+    consensus summary: its claims may have changed)."""
     context = {
         "layer": reader_layer(article_id, user=request.user) if layer else None,
+        "consensus": current_article_consensus(article_id, user=request.user) if layer else None,
         "panel": annotation_panel(article_id=article_id, user=request.user, **panel) if panel else None,
         "status": status,
     }
@@ -133,6 +136,7 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "delta": annotation_delta(annotation, user=request.user),
         "status": f"Saved as {annotation.get_tag_display().lower()}. You can add a note in the panel.",
+        "consensus": current_article_consensus(article.pk, user=request.user),
     }
     return render(request, "annotations/partials/annotation_added.html", context)
 

@@ -1,12 +1,15 @@
-"""The article list, the reader and the new-article form."""
+"""The home page (the article list), the reader and the new-article form."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 
-from annotations.forms import ArticleForm
-from annotations.selectors.articles import article_list, article_reader
+from annotations.forms import ArticleForm, ArticleSearchForm
+from annotations.selectors.articles import article_reader
+from annotations.selectors.home import PER_PAGE, Sort, home_listing
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
@@ -19,15 +22,32 @@ from annotations.views.refusals import REFUSALS, page_refusal
 
 
 def article_index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(article_list(), 25).get_page(request.GET.get("page"))
-    return render(request, "annotations/article_list.html", {"page": page})
+    """The home page: what rednote is, where readers stand, and the articles as cards, searched
+    and sorted (`q`, `sort`), 25 a page."""
+    form = ArticleSearchForm(request.GET)
+    form.is_valid()  # an invalid field is left out of cleaned_data: its default stands
+    query = form.cleaned_data.get("q", "").strip()
+    sort = Sort(form.cleaned_data.get("sort") or Sort.ACTIVITY)
+    listing = home_listing(query=query, sort=sort, page=request.GET.get("page"), user=request.user)
+    kept = urlencode({key: value for key, value in (("q", query), ("sort", form.cleaned_data.get("sort"))) if value})
+    context = {
+        "form": form,
+        "query": query,
+        "page": Paginator(range(listing.count), PER_PAGE).page(listing.number),
+        "cards": listing.cards,
+        "standings": listing.standings,
+        "page_query": f"{kept}&" if kept else "",
+    }
+    return render(request, "annotations/article_list.html", context)
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reader = article_reader(pk, user=request.user)
     if request.htmx:
         return render(request, "annotations/partials/reader_body.html", {"reader": reader, "article": reader.article})
-    consensus = current_article_consensus(pk, user=request.user)
+    # Read only when the page's cached consensus section is out of date (Reader.consensus_key);
+    # a stale tag agreement is queued for a recompute then, and the sweep catches up on the rest.
+    consensus = SimpleLazyObject(lambda: current_article_consensus(pk, user=request.user))
     context = {"reader": reader, "article": reader.article, "consensus": consensus}
     return render(request, "annotations/article_detail.html", context)
 

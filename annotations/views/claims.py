@@ -14,6 +14,7 @@ from annotations.forms import LinkSourceForm, PassageSourceForm
 from annotations.models import Article, Claim
 from annotations.policy import can_see
 from annotations.selectors.claims import corpus_search
+from annotations.selectors.consensus_pages import claim_stamps
 from annotations.selectors.reader import claim_page
 from annotations.services.annotations import AlreadyPosted, AnnotationError
 from annotations.services.claims import source_create
@@ -25,13 +26,24 @@ SOURCE_FORMS = {"link": LinkSourceForm, "passage": PassageSourceForm}
 _FIELD_OF_ERROR = {"passage_start": "passage", "passage_end": "passage", "url": "url", "title": "title", "note": "note"}
 
 
-def _page(request: HttpRequest, pk: int, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
-    """The claim page, its consensus block included (it polls while its numbers are updating)."""
-    context = {
+def claim_about(request: HttpRequest, pk: int) -> dict:
+    """What the claim page shows about the claim besides its thread (partials/claim_refresh.html):
+    the claim in context, its consensus block (which polls while its numbers are updating), who
+    tagged it, its evidence and sources, and the stamp the page's live poll sends back."""
+    stamps = claim_stamps(pk)
+    return {
         "page": claim_page(pk, user=request.user),
+        **unit_context(request, pk, block_unit(pk)),
+        "about_stamp": stamps.about if stamps else "",
+    }
+
+
+def _page(request: HttpRequest, pk: int, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
+    """The claim page, with forms given in `bound` in place of empty ones."""
+    context = {
+        **claim_about(request, pk),
         "link_form": LinkSourceForm(),
         "passage_form": PassageSourceForm(),
-        **unit_context(request, pk, block_unit(pk)),
         **thread_context(request, pk),
         **bound,
     }
@@ -100,10 +112,13 @@ def source_add(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "claim": claim,
         "saved": saved,
-        "page": claim_page(pk, user=request.user) if saved else None,
+        **(claim_about(request, pk) if saved else {}),
         "form": SOURCE_FORMS[kind]() if saved else form,
+        "form_template": f"annotations/partials/source_{kind}_form.html",
     }
-    response = render(request, f"annotations/partials/source_{kind}_form.html", context, status=status)
+    # Saved: the form again, empty, and out of band the rest of what the page shows about the
+    # claim (its consensus block counts the new source).
+    response = render(request, "annotations/partials/source_answer.html", context, status=status)
     return refusal.apply(response) if refusal else response
 
 

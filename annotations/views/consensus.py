@@ -1,6 +1,7 @@
 """Voting on claims and seeing what the votes add up to: a claim's consensus (the block on its
 page, a line in the reader's panel), the queue that steps through an article's claims, an
-article's consensus summary and tag agreement, and the corpus view.
+article's consensus summary and tag agreement, the corpus view, and the page that explains how
+it is all computed.
 
 Every consensus element is an htmx fragment that refreshes itself: while its numbers are out
 of date it shows "updating" and polls, and the answer that finds them up to date is HTTP 286,
@@ -18,7 +19,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
-from annotations.selectors.consensus import claim_consensus, corpus_consensus
+from annotations.selectors.consensus import (
+    claim_consensus,
+    corpus_consensus,
+    last_refit,
+    thresholds,
+)
+from annotations.selectors.consensus_about import consensus_about, groups_state
 from annotations.selectors.consensus_pages import ArticleConsensus, article_consensus, vote_queue
 from annotations.services.consensus_queue import enqueue_article_agreement
 from annotations.services.votes import VOTE_VALUES, ClaimNotFound, vote_cast
@@ -57,12 +64,16 @@ def _unit(data, claim_id: int) -> dict:
 
 
 def unit_context(request: HttpRequest, claim_id: int, unit: dict, *, message: str = "") -> dict:
-    """What a claim's consensus element shows; `c` is None when the claim is gone."""
+    """What a claim's consensus element shows; `c` is None when the claim is gone. The block
+    says why there are no opinion groups yet, when there are none."""
+    consensus = claim_consensus(claim_id, user=request.user)
+    ungrouped = consensus is not None and consensus.up_to_date and len(consensus.groups or []) < 2
     return {
         "unit": unit,
         "message": message,
         "status_target": STATUS_TARGETS[unit["view"]],
-        "c": claim_consensus(claim_id, user=request.user),
+        "c": consensus,
+        "groups": groups_state(last_refit()) if ungrouped and unit["view"] == "block" else None,
         "refresh_url": f"{reverse('claim-consensus', args=[claim_id])}?{urlencode(unit)}",
         "vote_url": reverse("claim-vote", args=[claim_id]),
         "sign_in_next": request.htmx.current_url_abs_path or reverse("claim-detail", args=[claim_id]),
@@ -194,4 +205,12 @@ def article_consensus_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def corpus_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotations/consensus_corpus.html", {"corpus": corpus_consensus(user=request.user)})
+    corpus = corpus_consensus(user=request.user)
+    context = {"corpus": corpus, "groups": groups_state(corpus.last_refit), "thresholds": thresholds()}
+    return render(request, "annotations/consensus_corpus.html", context)
+
+
+@require_GET
+def about_view(request: HttpRequest) -> HttpResponse:
+    """How the consensus is computed, with the corpus' own numbers."""
+    return render(request, "annotations/consensus_about.html", {"about": consensus_about(user=request.user)})

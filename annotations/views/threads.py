@@ -4,7 +4,8 @@ Everything works as plain forms and links (a reply or edit link opens the form u
 comment, `?reply=<id>` or `?edit=<id>`); with htmx the forms load into the comment's slot and a
 post answers with the thread's comment list. The slots keep their content when the list is
 swapped (`hx-preserve`), so a reply being typed survives other people's comments arriving. Other
-readers' pages poll `/claims/<id>/thread/live/`, a 204 while the thread's stamp has not moved.
+readers' pages poll `/claims/<id>/thread/live/`, a 204 while the thread's stamp has not moved
+(nor the stamp of the rest of the claim page, whose parts then come out of band).
 """
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, reswap, retarget
 
 from annotations.selectors.claims import corpus_search
+from annotations.selectors.consensus_pages import claim_stamps
 from annotations.selectors.threads import (
     Thread,
     comment_history,
     comment_item,
     may_see_history,
     recent_comments_by,
-    thread_stamp,
     visible_claim,
     visible_comment,
 )
@@ -136,15 +137,21 @@ def thread_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def thread_live(request: HttpRequest, pk: int) -> HttpResponse:
-    """204 while the thread has not changed since the page's stamp; else the fresh list."""
-    stamp = thread_stamp(pk)
-    if stamp is not None and request.GET.get("stamp") == stamp:
+    """The claim page's live poll: 204 while neither the thread (`stamp`) nor the rest of the
+    page (`about`: votes, taggings, evidence, sources) changed since the page's stamps. Else
+    the fresh comment list if the thread changed, and out of band the rest if that changed."""
+    stamps = claim_stamps(pk)
+    thread_fresh = stamps is not None and request.GET.get("stamp") == stamps.thread
+    about_fresh = stamps is not None and request.GET.get("about", stamps.about) == stamps.about
+    if thread_fresh and about_fresh:
         return HttpResponse(status=204)
     try:
-        thread = thread_for(request, pk, request.GET)
+        thread = None if thread_fresh else thread_for(request, pk, request.GET)
+        about = {} if about_fresh else claim_views.claim_about(request, pk)
     except Http404:  # deleted, or hidden by moderators meanwhile
         return render(request, PARTIALS + "thread_gone.html", status=404)
-    return _comments(request, thread)
+    response = render(request, PARTIALS + "claim_live.html", {"thread": thread, **about})
+    return response if thread is not None else reswap(response, "none")
 
 
 @require_GET

@@ -18,3 +18,9 @@ document.addEventListener("htmx:load", (event) => {
   slots.push(...(root.querySelectorAll?.("[data-open-on-load]") ?? []));
   for (const slot of slots) slot.querySelector("details")?.setAttribute("open", "");
 });
+
+// Live polls ([data-poll]) pause while the tab is hidden: nobody is looking, and the next poll
+// after the reader comes back catches up. (htmx's trigger filters would need eval, which is off.)
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (document.hidden && event.detail.elt.closest?.("[data-poll]")) event.preventDefault();
+});

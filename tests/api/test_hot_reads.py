@@ -71,7 +71,7 @@ def test_the_article_list_page_shows_the_stored_counts(client):
     Revision.objects.filter(pk=article.current_revision_id).update(sentence_count=41)
     response = client.get("/")
     assert response.status_code == 200
-    assert '<td class="num">41</td>' in response.content.decode()
+    assert "<span>41 sentences</span>" in response.content.decode()
 
 
 def test_the_migration_stores_the_counts_of_existing_revisions():

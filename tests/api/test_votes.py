@@ -171,12 +171,13 @@ def test_an_unknown_ordering_is_refused(api_client):
 
 def test_the_corpus_view_ranks_claims_and_finds_repeated_ones(api_client, article):
     claims = _scored(article, 5)
-    ClaimConsensus.objects.filter(claim__in=claims).update(status="divided")
+    ClaimConsensus.objects.filter(claim__in=claims).update(status="agreed")
+    ClaimConsensus.objects.filter(claim=claims[0]).update(status="divided")  # only agreed claims are listed
     ClaimConsensus.objects.filter(claim=claims[3]).update(dirty=True)
     other = ArticleFactory()
     Claim.objects.create(article=other, quote="  scored CLAIM 0. ")
     body = api_client.get("/api/consensus/?limit=3").json()
-    assert [c["id"] for c in body["bridging"]] == [claims[2].pk, claims[3].pk, claims[0].pk]
+    assert [c["id"] for c in body["bridging"]] == [claims[2].pk, claims[3].pk, claims[1].pk]
     assert [c["id"] for c in body["divisive"]] == [claims[3].pk, claims[0].pk, claims[2].pk]
     dirty = body["bridging"][1]
     assert (dirty["status"], dirty["up_to_date"], dirty["intercept"]) == ("updating", False, None)

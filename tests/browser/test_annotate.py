@@ -216,3 +216,71 @@ def test_sources_are_attached_on_the_claim_page_from_a_link_or_a_corpus_search(p
     supporting = page.locator("#sources .column[data-stance=supports]")
     expect(supporting).to_contain_text("Official wages rose by 2% in the same year.")
     expect(supporting).to_contain_text("linus")
+
+
+LONG_PARAGRAPH = (
+    "Council Notes\n"
+    "The council met on Tuesday to discuss the budget for the coming year in some detail. "
+    "Members heard from the treasurer, who described the state of the accounts at length. "
+    "Several residents asked why the road repairs had been postponed yet again this spring. "
+    "The mayor answered that the money had gone to the school roof, which could not wait. "
+    "A vote on the final budget is planned for the next meeting, early in the autumn."
+)
+
+
+def rects(locator) -> list[dict]:
+    return locator.evaluate("(el) => Array.from(el.getClientRects(), (r) => r.toJSON())")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_the_tag_toolbar_hides_no_text_near_the_selection_and_closes_once_saved(page, live_server):
+    article = ArticleFactory(text=LONG_PARAGRAPH)
+    sign_in(page.context, live_server, UserFactory())
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(article.get_absolute_url())
+
+    sentences = page.locator(".sentence")
+    selected = sentences.nth(3)
+    selected.click()
+    toolbar = page.get_by_role("toolbar", name="Tag the selection")
+    expect(toolbar).to_be_visible()
+    box = toolbar.bounding_box()
+    box = {"left": box["x"], "top": box["y"], "right": box["x"] + box["width"], "bottom": box["y"] + box["height"]}
+    # The selected sentence, the line above it (the end of the sentence before) and every other
+    # line of the paragraph stay readable.
+    for k in range(sentences.count()):
+        for line in rects(sentences.nth(k)):
+            assert not overlaps(box, line), f"the toolbar covers sentence {k}: {box} over {line}"
+
+    toolbar.get_by_role("button", name="Claim").click()
+    expect(marks(selected, "claim")).to_have_count(1)
+    expect_saved(page, "claim")
+    expect(toolbar).to_be_hidden()
+
+
+def test_clicking_a_highlight_shows_its_annotations_without_offering_to_tag(page, live_server):
+    article = ArticleFactory(text=TEXT)
+    first = article.current_revision.sentences.get(index=1)
+    annotation = annotation_create(
+        author=UserFactory(username="grace"), article=article, start=first.start, end=first.end, tag=Tag.CLAIM
+    )
+    annotation.note = "Official figures say 11%."
+    annotation.note_html = "<p>Official figures say 11%.</p>"
+    annotation.save(update_fields=["note", "note_html"])
+    sign_in(page.context, live_server, UserFactory(username="ada"))
+    page.goto(article.get_absolute_url())
+
+    highlight = marks(page.locator(".sentence").first, "claim")
+    highlight.click()
+    expect(page.locator("#panel .note")).to_have_text("Official figures say 11%.")
+    toolbar = page.get_by_role("toolbar", name="Tag the selection")
+    expect(toolbar).to_be_hidden()
+
+    highlight.click()  # clicked again: the reader wants to tag it too
+    expect(toolbar).to_be_visible()
+    toolbar.get_by_role("button", name="Evidence").click()
+    expect_saved(page, "evidence")
+    expect(toolbar).to_be_hidden()

@@ -13,6 +13,7 @@ from annotations.consensus.groups import (
     kmeans,
     opinion_groups,
     silhouette,
+    votes_needed_for_groups,
 )
 
 from .synthetic import planted
@@ -157,3 +158,39 @@ def test_divisiveness_edge_cases():
     assert div[1] == 0.0 and div[2] == 0.0
     assert div[3] == 0.0  # only one group voted
     assert divisiveness(np.zeros((0, 3)), np.zeros((0, 3))).tolist() == [0.0, 0.0, 0.0]  # no groups yet
+
+
+def test_votes_needed_for_groups_tops_up_the_closest_voters():
+    assert votes_needed_for_groups([], n_claims=8) == 21  # three new voters, seven votes each
+    assert votes_needed_for_groups([10, 3], n_claims=8) == 4 + 7
+    assert votes_needed_for_groups([1, 9, 6, 7, 2], n_claims=8) == 1
+    assert votes_needed_for_groups([7, 7, 7], n_claims=7) == 0
+    assert votes_needed_for_groups([3], n_claims=6) is None  # nobody can reach seven votes yet
+
+
+def _camps(votes_per_voter: list[int]):
+    """Voters 0 and 1 agree with every claim they vote on, the others disagree."""
+    users, claims, values = [], [], []
+    for user, n in enumerate(votes_per_voter):
+        users += [user] * n
+        claims += list(range(n))
+        values += [1 if user < 2 else -1] * n
+    return np.array(users), np.array(claims), np.array(values)
+
+
+@pytest.mark.parametrize("votes", [[7, 7, 6], [9, 7, 3, 2], [7, 1]])
+def test_groups_form_exactly_when_the_votes_said_to_be_needed_are_cast(votes):
+    n_claims = 9
+    needed = votes_needed_for_groups(votes, n_claims=n_claims)
+    users, claims, values = _camps(votes)
+    before = opinion_groups(users, claims, values, n_users=len(votes) + 3, n_claims=n_claims)
+    assert before.max() <= 0  # no split yet
+    topped = sorted(votes, reverse=True)[:3]
+    topped = [max(n, 7) for n in topped + [0] * (3 - len(topped))]
+    assert sum(topped) - sum(sorted(votes, reverse=True)[:3]) == needed
+    one_short = topped.copy()
+    one_short[-1] -= 1
+    users, claims, values = _camps(one_short)
+    assert opinion_groups(users, claims, values, n_users=3, n_claims=n_claims).max() <= 0
+    users, claims, values = _camps(topped)
+    assert opinion_groups(users, claims, values, n_users=3, n_claims=n_claims).max() == 1

@@ -7,9 +7,14 @@
  * A sentence's marker also shows the consensus status of each claim that ends in it, and on
  * request each sentence shows its consensus tag (#sentence-tags-data, from the page's
  * consensus section). Offsets are explained in `text.js`; the panel's live updates in `panel.js`.
+ *
+ * The tag toolbar and the status line sit at the top of the side panel, never over the text; on
+ * narrow screens that panel is a bottom sheet (`sheet.js`). A click on a highlight only shows
+ * what people said there; a second click offers to tag it too.
  */
 import { paint, paintMarkers, paintTags } from "./paint.js";
 import { panelReset } from "./panel.js";
+import { closeSheet, keepAboveSheet, openSheet } from "./sheet.js";
 import { clamp, isSpace, locate, quoteOf, readSentences } from "./text.js";
 
 const reader = document.querySelector("article.reader[data-article-id]");
@@ -19,6 +24,8 @@ function start(reader) {
   const KEY_TAGS = { 1: "claim", 2: "evidence", 3: "opinion" };
   const toolbar = document.getElementById("tag-toolbar");
   const layout = reader.closest(".reader-layout") || reader;
+  const side = document.getElementById("reader-side");
+  const touch = window.matchMedia("(pointer: coarse)"); // the main pointer is a finger
 
   const state = {
     me: reader.dataset.me,
@@ -34,7 +41,9 @@ function start(reader) {
   let deltaEl = null;
   let delta = null; // the last annotation this reader made, as the server confirmed it
   let pendingSeq = 0;
-  let selection = null; // {start, end, quote, kind: "sentences" | "text"}
+  let selection = null; // {start, end, first, last, quote, kind: "sentences" | "text"}
+  let shown = []; // the sentence elements the panel is about, kept above the bottom sheet
+  let reveal = false; // the panel this reader asked for is on its way (a live update is not)
   let anchor = null; // sentence index a shift-click or shift+Enter extends from
   let focusIndex = 0;
   let stale = false;
@@ -65,6 +74,7 @@ function start(reader) {
     state.data = JSON.parse(el.textContent);
     if (String(state.data.revision) !== reader.dataset.revision && !stale) {
       stale = true;
+      openSheet(layout);
       const status = document.getElementById("reader-status");
       if (status) {
         status.textContent = "This article was revised since you opened it. ";
@@ -97,26 +107,37 @@ function start(reader) {
 
   /* Selecting */
 
-  function select(start, end, first, last, kind, rect) {
+  /** Select text[start:end] (sentences `first` to `last`) and show what people said about it;
+   * `offer` shows the tag toolbar too. */
+  function select(start, end, first, last, kind, offer) {
     const { sentences } = state;
     for (const s of sentences) s.el.classList.remove("is-selected");
     if (kind === "sentences") {
       for (let k = first; k <= last; k++) sentences[k].el.classList.add("is-selected");
     }
-    selection = { start, end, kind, quote: quoteOf(sentences, start, end, first, last) };
-    showToolbar(rect);
+    selection = { start, end, first, last, kind, quote: quoteOf(sentences, start, end, first, last) };
+    shown = sentences.slice(first, last + 1).map((s) => s.el);
+    if (toolbar) toolbar.hidden = !offer;
+    if (side) side.scrollTop = 0;
+    openSheet(layout);
     loadPanel(selection);
+    keepAboveSheet(layout, side, shown);
   }
 
-  function selectSentences(i, extend) {
+  function selectSentences(i, extend, offer = true) {
     const { sentences } = state;
     if (!extend || anchor === null) anchor = i;
     const first = Math.min(anchor, i);
     const last = Math.max(anchor, i);
-    select(sentences[first].start, sentences[last].end, first, last, "sentences",
-      sentences[first].el.getClientRects()[0]);
+    select(sentences[first].start, sentences[last].end, first, last, "sentences", offer);
     const count = last - first + 1;
-    say(`${count} sentence${count > 1 ? "s" : ""} selected. ${me ? "Press 1 claim, 2 evidence, 3 opinion; Escape cancels." : "Sign in to annotate."}`);
+    if (!offer) {
+      const again = touch.matches ? "Tap it again to tag it too." : "Click it again, or press 1, 2 or 3, to tag it too.";
+      say(`The panel shows what people said about this sentence. ${me ? again : ""}`);
+      return;
+    }
+    const how = touch.matches ? "Tap Claim, Evidence or Opinion." : "Press 1 claim, 2 evidence, 3 opinion; Escape cancels.";
+    say(`${count} sentence${count > 1 ? "s" : ""} selected. ${me ? how : "Sign in to annotate."}`);
   }
 
   function selectFromDocument() {
@@ -138,27 +159,25 @@ function start(reader) {
     if (a.position >= b.position) return;
     if (selection && selection.start === a.position && selection.end === b.position) return;
     anchor = null;
-    select(a.position, b.position, a.i, b.i, "text", range.getBoundingClientRect());
+    select(a.position, b.position, a.i, b.i, "text", true);
   }
 
-  function cancel() {
+  /** Forget the selection; the toolbar goes. `keepSheet` leaves the sheet open (after tagging,
+   * it shows the new annotation). */
+  function unselect(keepSheet) {
     selection = null;
     anchor = null;
     for (const s of state.sentences) s.el.classList.remove("is-selected");
     if (toolbar) toolbar.hidden = true;
     const native = window.getSelection();
     if (native && !native.isCollapsed) native.removeAllRanges();
+    if (!keepSheet) {
+      shown = [];
+      closeSheet(layout);
+    }
   }
 
-  function showToolbar(rect) {
-    if (!toolbar || !rect) return;
-    toolbar.hidden = false;
-    const box = layout.getBoundingClientRect();
-    const top = rect.top - box.top - toolbar.offsetHeight - 8;
-    const left = clamp(rect.left - box.left, 0, Math.max(0, reader.offsetWidth - toolbar.offsetWidth));
-    toolbar.style.top = `${Math.max(0, top)}px`;
-    toolbar.style.left = `${left}px`;
-  }
+  const cancel = () => unselect(false);
 
   /* Tagging */
 
@@ -172,8 +191,7 @@ function start(reader) {
     const id = `saving-${++pendingSeq}`;
     state.pending.push({ id, start, end, tag, author: me, claim: null, pending: true });
     draw();
-    const native = window.getSelection();
-    if (native && !native.isCollapsed) native.removeAllRanges();
+    unselect(true); // tagged: the toolbar closes; the sheet stays to show the new annotation
     say(`Saving as ${tag}…`);
     const values = { start, end, tag, revision: reader.dataset.revision };
     if (quote !== null) values.quote = quote;
@@ -209,6 +227,7 @@ function start(reader) {
       }
     }
     panelReset();
+    reveal = true;
     htmx.ajax("GET", reader.dataset.panelUrl, { source: reader, swap: "none", values });
   }
 
@@ -242,10 +261,10 @@ function start(reader) {
         return;
       }
     }
-    if (event.key === "Escape" && selection) {
+    if (event.key === "Escape" && (selection || layout.classList.contains("sheet-open"))) {
       event.preventDefault();
+      say(selection ? "Selection cancelled." : "");
       cancel();
-      say("Selection cancelled.");
     } else if (KEY_TAGS[event.key] && selection) {
       event.preventDefault();
       choose(KEY_TAGS[event.key]);
@@ -263,10 +282,14 @@ function start(reader) {
   });
 
   layout.addEventListener("click", (event) => {
-    const button = event.target.closest("#tag-toolbar button");
+    const button = event.target.closest("#tag-toolbar button, [data-action=close-sheet]");
     if (button) {
-      if (button.dataset.tag) choose(button.dataset.tag);
-      else cancel();
+      if (button.dataset.tag) {
+        choose(button.dataset.tag);
+      } else {
+        cancel();
+        state.sentences[focusIndex]?.el.focus({ preventScroll: true }); // not lost with the sheet
+      }
       return;
     }
     const native = window.getSelection();
@@ -279,7 +302,10 @@ function start(reader) {
     focusIndex = i;
     el.tabIndex = 0;
     el.focus({ preventScroll: true });
-    selectSentences(i, event.shiftKey);
+    // A highlight or a marker is clicked to read what people said; clicked again, to tag it too.
+    const reading = Boolean(event.target.closest("mark.hl, .marker"));
+    const again = selection !== null && selection.kind === "sentences" && selection.first === i && selection.last === i;
+    selectSentences(i, event.shiftKey, !reading || again || event.shiftKey);
   });
 
   document.addEventListener("selectionchange", () => {
@@ -301,6 +327,10 @@ function start(reader) {
       state.data.claims[element.dataset.claim] = element.dataset.status;
       paintMarkers(state);
     } else {
+      if (element.id === "panel" && reveal) {
+        reveal = false;
+        keepAboveSheet(layout, side, shown); // the sheet's height changed with the panel asked for
+      }
       const replaced = refresh();
       const added = applyDelta();
       if (replaced || added) draw();
