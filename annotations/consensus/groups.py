@@ -118,6 +118,8 @@ def _pca_projection(users, claims, values, eligible, n_users, n_claims, seed):
     col_of = np.full(n_claims, -1, dtype=np.int32)
     col_of[voted_on] = np.arange(voted_on.size)
     centred = _csr(rows, col_of[claims], values - col_mean[claims], shape=(eligible.size, voted_on.size))
+    if not np.any(centred.data):  # everyone voted as each claim's mean (say, one voter a claim)
+        return None
     v0 = np.random.default_rng(seed).normal(size=min(centred.shape))
     u, s, _ = svds(centred, k=2, v0=v0, random_state=seed)
     return u * s

@@ -194,3 +194,13 @@ def test_groups_form_exactly_when_the_votes_said_to_be_needed_are_cast(votes):
     assert opinion_groups(users, claims, values, n_users=3, n_claims=n_claims).max() <= 0
     users, claims, values = _camps(topped)
     assert opinion_groups(users, claims, values, n_users=3, n_claims=n_claims).max() == 1
+
+
+def test_votes_spread_so_thinly_that_no_claim_has_two_voters_give_one_group_not_a_crash():
+    """Each of 10 people voted on 8 claims nobody else voted on: nothing tells them apart, so
+    they are one group (the refit used to stop with ArpackError "Starting vector is zero")."""
+    users = np.repeat(np.arange(10), 8)
+    claims = np.arange(80)
+    values = np.where(claims % 2 == 0, 1.0, -1.0)
+    labels = opinion_groups(users, claims, values, n_users=10, n_claims=80)
+    assert labels.tolist() == [0] * 10
