@@ -113,10 +113,13 @@ def test_on_a_phone_the_panel_is_a_bottom_sheet_and_the_help_speaks_of_taps(brow
         target.tap()
         toolbar = page.get_by_role("toolbar", name="Tag the selection")
         expect(toolbar).to_be_visible()
+        page.wait_for_function(  # the sheet has slid all the way up
+            "() => { const sheet = document.querySelector('aside.side');"
+            " return !sheet.getAnimations().length && Math.abs(sheet.getBoundingClientRect().bottom - innerHeight) < 1; }"
+        )
         assert_in_view(page, "#tag-toolbar", "the tag buttons")
         expect(page.locator("#reader-status")).to_contain_text("Tap Claim, Evidence or Opinion")
         expect(page.locator("#panel-title")).to_contain_text("Annotations here")
-        page.wait_for_function("() => !document.querySelector('aside.side').getAnimations().length")
         sheet = assert_in_view(page, "aside.side", "the bottom sheet")
         assert sheet["bottom"] == viewport(page)["height"], "the sheet is not at the bottom of the screen"
         selected = f'.sentence[data-index="{target.get_attribute("data-index")}"]'
