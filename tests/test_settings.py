@@ -66,3 +66,9 @@ def test_up_runs_in_debug_for_local_work_without_any_setting():
     result = run_manage("up", "--help")
     assert result.returncode == 0, result.stderr
     assert "Run rednote on this machine" in result.stdout
+
+
+def test_checking_models_against_migrations_needs_no_setting():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
