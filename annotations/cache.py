@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -47,14 +48,14 @@ class FallbackRedisCache(RedisCache):
     def get(self, key, default=None, version=None):
         return _fallback("get", lambda: super(FallbackRedisCache, self).get(key, default, version), default)
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # True: callers that use add() as a lock (allauth's rate limits) go ahead instead of waiting.
         return _fallback("add", lambda: super(FallbackRedisCache, self).add(key, value, timeout, version), True)
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return _fallback("set", lambda: super(FallbackRedisCache, self).set(key, value, timeout, version), None)
 
-    def touch(self, key, timeout=None, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return _fallback("touch", lambda: super(FallbackRedisCache, self).touch(key, timeout, version), False)
 
     def delete(self, key, version=None):
@@ -69,7 +70,7 @@ class FallbackRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         return _fallback("incr", lambda: super(FallbackRedisCache, self).incr(key, delta, version), delta)
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return _fallback("set_many", lambda: super(FallbackRedisCache, self).set_many(data, timeout, version), [])
 
     def delete_many(self, keys, version=None):

@@ -102,3 +102,20 @@ def test_posting_limits_count_in_the_database_with_redis_down(redis_down, settin
         ratelimit_consume(user=user, scope="comment")
     assert RateCounter.objects.filter(key__startswith=f"comment:{user.pk}:", count=1).exists()
     assert any("counting in the database" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the Redis of REDIS_URL")
+def test_entries_stored_without_a_timeout_expire_after_the_caches_default():
+    """Cached reads are never invalidated, only left to expire: an entry with no timeout of its
+    own must get the configured one, not live in Redis forever."""
+    store = FallbackRedisCache(os.environ["REDIS_URL"], {"TIMEOUT": 600, "KEY_PREFIX": "expiry-test"})
+    try:
+        store.set("entry", 1)
+        store.add("added", 1)
+        key = store.make_and_validate_key("entry")
+        client = store._cache.get_client(key)
+        assert 0 < client.ttl(key) <= 600
+        assert 0 < client.ttl(store.make_and_validate_key("added")) <= 600
+    finally:
+        store.delete_many(["entry", "added"])
+        store.close()
