@@ -40,7 +40,11 @@ class Claim(Hideable):
 
     class Meta:
         ordering = ["article", "start", "id"]
-        indexes = [models.Index(fields=["article", "start", "end"])]
+        indexes = [
+            models.Index(fields=["article", "start", "end"]),
+            # The home page's stamp is the latest debate move anywhere (selectors/home.py).
+            models.Index(fields=["thread_changed_at"], name="claim_by_thread_change"),
+        ]
 
     def __str__(self) -> str:
         return self.quote[:80]

@@ -127,6 +127,9 @@ class ClaimConsensus(models.Model):
             models.Index(fields=["dirty_at"], condition=models.Q(dirty=True), name="consensus_dirty"),
             models.Index(fields=["intercept"], name="consensus_by_intercept"),
             models.Index(fields=["divisiveness"], name="consensus_by_divisiveness"),
+            # The home page's stamp: the latest vote or recompute anywhere (selectors/home.py).
+            models.Index(fields=["computed_at"], name="consensus_by_computed_at"),
+            models.Index(fields=["dirty_at"], name="consensus_by_dirty_at"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
@@ -24,7 +25,6 @@ from annotations.models import (
     Annotation,
     Article,
     Claim,
-    ClaimConsensus,
     Comment,
     ConsensusStatus,
     Vote,
@@ -238,16 +238,24 @@ class HomeListing:
     standings: Standings
 
 
+_CORPUS_STAMP_SQL = """
+SELECT (SELECT COUNT(*) FROM annotations_article), (SELECT MAX(changed_at) FROM annotations_article),
+       (SELECT MAX(annotations_changed_at) FROM annotations_article),
+       (SELECT MAX(thread_changed_at) FROM annotations_claim),
+       (SELECT MAX(computed_at) FROM annotations_claimconsensus), (SELECT MAX(dirty_at) FROM annotations_claimconsensus)
+"""
+
+
 def corpus_stamp() -> tuple:
-    """What every number on the home page depends on, in three small aggregate queries: any
-    article added or changed, any annotation, claim, source or evidence change (an article's
+    """What every number on the home page depends on, in one query: any article added or
+    changed, any annotation, claim, source or evidence change (an article's
     `annotations_changed_at`), any debate move (`thread_changed_at`: comments, their hiding,
-    locks), and any vote or recompute (a claim's consensus goes dirty or is computed)."""
-    articles = Article.objects.aggregate(n=Count("pk"), changed=Max("changed_at"), annotated=Max("annotations_changed_at"))
-    thread = Claim.objects.aggregate(moved=Max("thread_changed_at"))["moved"]
-    consensus = ClaimConsensus.objects.aggregate(computed=Max("computed_at"), dirtied=Max("dirty_at"))
-    moments = (articles["changed"], articles["annotated"], thread, consensus["computed"], consensus["dirtied"])
-    return (articles["n"], *(stamp_of(moment) for moment in moments))
+    locks), and any vote or recompute (a claim's consensus goes dirty or is computed). Each
+    maximum is read from an index (migration 0007); in SQL because every visit to the home page
+    asks for it, and the ORM's three aggregates took twice as long."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CORPUS_STAMP_SQL)
+        return tuple(stamp_of(v) if isinstance(v, dt.datetime) else v for v in cursor.fetchone())
 
 
 def home_viewer(user: Viewer) -> str:
