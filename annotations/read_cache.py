@@ -38,8 +38,12 @@ def lookup(key: str):
     return caches[READS].get(key, MISSING)
 
 
-def store(key: str, value) -> None:
-    caches[READS].set(key, value)
+def store(key: str, value, *, seconds: int | None = None) -> None:
+    """Store `value` under `key` for `seconds` (the cache's default timeout when None)."""
+    if seconds is None:
+        caches[READS].set(key, value)
+    else:
+        caches[READS].set(key, value, seconds)
 
 
 def cached(key: str, build: Callable[[], T]) -> T:

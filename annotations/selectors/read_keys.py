@@ -8,8 +8,10 @@ hidden items in the article (theirs added), and by everyone else (anonymous read
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -153,3 +155,57 @@ def annotations_key(article_id: int) -> tuple | None:
         .first()
     )
     return None if row is None else tuple(stamp_of(v) if isinstance(v, dt.datetime) else v for v in row)
+
+
+def reader_visitor_key(article_id: int) -> tuple | None:
+    """What the reader page shows a visitor who is not signed in depends on: the article's
+    stamps (one query). None when there is no such article."""
+    try:
+        stamps = article_stamps(article_id)
+    except Http404:
+        return None
+    return (stamps.article, stamps.live, stamps.agreement)
+
+
+_CLAIM_VISITOR_SQL = """
+SELECT c.hidden_at, c.thread_locked_at, c.thread_changed_at, c.article_id,
+       a.changed_at, a.current_revision_id, a.annotations_changed_at,
+       cc.version, cc.computed_at, cc.dirty, cc.dirty_at,
+       ev.n, ev.changed, ev.annotated, refit.id, refit.group_sizes
+FROM annotations_claim c
+JOIN annotations_article a ON a.id = c.article_id
+LEFT JOIN annotations_claimconsensus cc ON cc.claim_id = c.id
+LEFT JOIN (
+    SELECT l.claim_id, COUNT(*) AS n, MAX(ea.changed_at) AS changed, MAX(ea.annotations_changed_at) AS annotated
+    FROM annotations_evidencelink l
+    JOIN annotations_annotation e ON e.id = l.evidence_id
+    JOIN annotations_article ea ON ea.id = e.article_id
+    WHERE l.claim_id = %(claim)s
+    GROUP BY l.claim_id
+) ev ON ev.claim_id = c.id
+LEFT JOIN (
+    SELECT id, group_sizes FROM annotations_consensusrun
+    WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1
+) refit ON 1 = 1
+WHERE c.id = %(claim)s
+"""
+
+
+def claim_visitor_key(claim_id: int) -> tuple | None:
+    """What the whole claim page shows a visitor who is not signed in depends on, in one query:
+    the claim's hiding, lock and thread, its article's stamps, its consensus row, its evidence,
+    which lives in other articles (how many links, and their articles' stamps), and the latest
+    refit. None when there is no such claim, and while the latest refit found no opinion
+    groups: the page then counts every vote in the corpus to say how far the groups are.
+
+    In SQL because this runs before every visitor's claim page is served from the cache, and
+    the ORM took four times longer to build this query than the database to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_VISITOR_SQL, {"claim": claim_id})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *stamps, groups = row
+    if len(json.loads(groups) if isinstance(groups, str) else groups or ()) < 2:
+        return None
+    return tuple(stamp_of(v) if isinstance(v, dt.datetime) else v for v in stamps)

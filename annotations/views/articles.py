@@ -9,7 +9,8 @@ from django.utils.http import urlencode
 
 from annotations.forms import ArticleForm, ArticleSearchForm
 from annotations.selectors.articles import article_reader
-from annotations.selectors.home import PER_PAGE, Sort, home_listing
+from annotations.selectors.home import PER_PAGE, Sort, corpus_stamp, home_listing
+from annotations.selectors.read_keys import reader_visitor_key
 from annotations.services.articles import (
     ArticleError,
     ArticleMetadata,
@@ -19,8 +20,13 @@ from annotations.services.articles import (
 )
 from annotations.views.consensus import current_article_consensus
 from annotations.views.refusals import REFUSALS, page_refusal
+from annotations.views.visitor_cache import cached_for_visitors
+
+HOME_SECONDS = 30
+"""How long a visitor's cached home page lives: its cards say when each article was last active."""
 
 
+@cached_for_visitors(corpus_stamp, params=("q", "sort", "page"), seconds=HOME_SECONDS)
 def article_index(request: HttpRequest) -> HttpResponse:
     """The home page: what rednote is, where readers stand, and the articles as cards, searched
     and sorted (`q`, `sort`), 25 a page."""
@@ -41,6 +47,7 @@ def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "annotations/article_list.html", context)
 
 
+@cached_for_visitors(reader_visitor_key)
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reader = article_reader(pk, user=request.user)
     if request.htmx:

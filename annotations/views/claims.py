@@ -15,12 +15,14 @@ from annotations.models import Article, Claim
 from annotations.policy import can_see
 from annotations.selectors.claims import corpus_search
 from annotations.selectors.consensus_pages import claim_stamps
+from annotations.selectors.read_keys import claim_visitor_key
 from annotations.selectors.reader import claim_page
 from annotations.services.annotations import AlreadyPosted, AnnotationError
 from annotations.services.claims import source_create
 from annotations.views.consensus import block_unit, unit_context
 from annotations.views.refusals import REFUSALS, PageRefusal, page_refusal
-from annotations.views.thread_section import thread_context
+from annotations.views.thread_section import SLOT_PERMISSIONS, thread_context
+from annotations.views.visitor_cache import cached_for_visitors
 
 SOURCE_FORMS = {"link": LinkSourceForm, "passage": PassageSourceForm}
 _FIELD_OF_ERROR = {"passage_start": "passage", "passage_end": "passage", "url": "url", "title": "title", "note": "note"}
@@ -50,6 +52,7 @@ def _page(request: HttpRequest, pk: int, *, status: int = 200, **bound: forms.Fo
     return render(request, "annotations/claim_detail.html", context, status=status)
 
 
+@cached_for_visitors(claim_visitor_key, params=("filter_side", "ordering", *SLOT_PERMISSIONS))
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, pk)
 
