@@ -1,18 +1,20 @@
 """API reads from the reads cache (annotations/read_cache.py).
 
-A GET's data is stored under the stamps it depends on, the URL it was asked at (its links are
-absolute, and the query string holds the page and the filters) and the media type it is
-rendered in; only 200 answers are stored. A hit costs the query that reads the stamps.
+A GET's JSON, as sent, is stored under the stamps it depends on, the URL it was asked at (its
+links are absolute, and the query string holds the page and the filters) and the media type
+asked for; only 200 answers are stored. A hit costs the query that reads the stamps, and
+neither serializes nor renders anything. The browsable API (HTML, for people exploring it) is
+rendered afresh each time: it shows the signed-in user and forms.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
 from annotations.read_cache import MISSING, lookup, read_key, store
 from annotations.selectors.read_keys import (
@@ -26,22 +28,22 @@ MAX_ID = 2**63 - 1
 """The largest id a row can have: a larger `?article=` names nothing (and the filter refuses it)."""
 
 
-def cached_response(request: Request, stamps: tuple, respond: Callable[[], Response]) -> Response:
-    """`respond()`'s answer, or its data from the cache while `stamps` stay put."""
+def cached_response(
+    request: Request, stamps: tuple, respond: Callable[[], Response]
+) -> Response | HttpResponse:
+    """`respond()`'s answer, or its JSON from the cache while `stamps` stay put."""
+    renderer = request.accepted_renderer
+    if not isinstance(renderer, JSONRenderer):
+        return respond()
     key = read_key("api", request.build_absolute_uri(), request.accepted_media_type, *stamps)
-    data = lookup(key)
-    if data is not MISSING:
-        return Response(data)
-    response = respond()
-    if response.status_code == status.HTTP_200_OK:
-        store(key, plain(response.data))
-    return response
-
-
-def plain(data):
-    """`data` as plain JSON values: serializers' hyperlinks carry the model instance they
-    point at, which the cache need not pickle nor a hit unpickle."""
-    return json.loads(json.dumps(data, cls=JSONEncoder))
+    content = lookup(key)
+    if content is MISSING:
+        response = respond()
+        if response.status_code != status.HTTP_200_OK:
+            return response
+        content = renderer.render(response.data, request.accepted_media_type, {"request": request})
+        store(key, content)
+    return HttpResponse(content, content_type=renderer.media_type)
 
 
 def annotation_list_stamps(request: Request) -> tuple | None:
