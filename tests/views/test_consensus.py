@@ -1,33 +1,28 @@
-import json
+"""A claim's consensus: its block on the claim page and its line in the reader's panel, and
+casting a vote from either, with or without JavaScript."""
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from annotations.consensus.wilson import wilson_interval
-from annotations.models import Claim, ClaimConsensus, ConsensusRun, Sentence, Vote
-from annotations.selectors.consensus import corpus_consensus
-from annotations.services.annotations import annotation_create
+from annotations.models import Claim, ClaimConsensus, Vote
 from annotations.services.claims import evidence_link_create, source_create
 from annotations.services.consensus import consensus_refit
-from annotations.services.consensus_queue import article_queued_key
 from annotations.services.votes import vote_cast
 from tests.factories import ArticleFactory, UserFactory
+from tests.views.consensus_helpers import (
+    HTMX,
+    TEXT,
+    block,
+    claim_at,
+    pressed,
+    sentences,
+    tag,
+    voters,
+)
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-TEXT = (
-    "Prices And Wages\n"
-    "Prices rose by 12% in a year. Wages did not follow. Rents doubled.\n"
-    "Critics call the figures misleading."
-)
 
 
 @pytest.fixture
@@ -35,35 +30,9 @@ def article():
     return ArticleFactory(text=TEXT)
 
 
-def sentences(article) -> list[Sentence]:
-    return list(article.current_revision.sentences.filter(kind__in=Sentence.ANNOTATABLE).order_by("index"))
-
-
-def tag(article, user, index: int, tag_name: str = "claim"):
-    s = sentences(article)[index]
-    return annotation_create(author=user, article=article, start=s.start, end=s.end, tag=tag_name)
-
-
-def claim_at(article, index: int, user=None) -> Claim:
-    return tag(article, user or UserFactory(), index).claim
-
-
-def voters(n: int, prefix: str = "voter") -> list:
-    return [get_user_model().objects.create(username=f"{prefix}{i}") for i in range(n)]
-
-
-def block(client, claim, **extra):
-    url = reverse("claim-consensus", args=[claim.pk])
-    return client.get(url, {"view": "block", "slot": f"c{claim.pk}"}, **HTMX, **extra)
-
-
 def vote(client, claim, value, view="block", slot=None):
     data = {"value": value, "view": view, "slot": slot or f"c{claim.pk}"}
     return client.post(reverse("claim-vote", args=[claim.pk]), data, **HTMX)
-
-
-def pressed(html: str) -> list[str]:
-    return re.findall(r'data-vote="(\w+)" aria-pressed="true"', html)
 
 
 def test_voting_on_the_claim_page_saves_the_vote_and_voting_again_replaces_it(client, article):
@@ -252,268 +221,3 @@ def test_a_bad_vote_is_refused_with_a_message(client, article):
     assert response.status_code == 400 and "Choose agree, disagree or unsure." in response.content.decode()
     assert not Vote.objects.exists()
 
-
-def queue_get(client, article, claim=None):
-    params = {"claim": claim.pk} if claim else {}
-    return client.get(reverse("vote-queue", args=[article.pk]), params, **HTMX).content.decode()
-
-
-def marked(html: str) -> str:
-    return re.search(r'<mark class="claim-mark">([^<]*)</mark>', html).group(1)
-
-
-def test_the_queue_steps_through_the_articles_claims_and_moves_on_after_each_vote(client, article):
-    made = [claim_at(article, i) for i in (3, 1, 2)]
-    first, second, third = sorted(made, key=lambda c: c.start)  # queued in text order
-    user = UserFactory()
-    client.force_login(user)
-
-    page = client.get(reverse("vote-queue", args=[article.pk])).content.decode()
-    assert "<h1>Vote on this article's claims</h1>" in page and "Claim 1 of 3" in page
-    assert marked(page) == first.quote and "Prices rose by 12% in a year. " in page  # in its paragraph
-    assert f'rel="next" href="/articles/{article.pk}/vote/?claim={second.pk}"' in page and 'rel="prev"' not in page
-
-    step = queue_get(client, article, second)
-    assert "Claim 2 of 3" in step and marked(step) == second.quote and "<h1>" not in step
-    assert f'rel="prev" href="/articles/{article.pk}/vote/?claim={first.pk}"' in step
-    assert f'rel="next" href="/articles/{article.pk}/vote/?claim={third.pk}"' in step
-
-    response = client.post(reverse("vote-queue", args=[article.pk]), {"claim": second.pk, "value": "agree"}, **HTMX)
-    html = response.content.decode()
-    assert Vote.objects.get(user=user, claim=second).value == 1
-    assert "Claim 3 of 3" in html and marked(html) == third.quote and "You have voted on 1 of 3" in html
-    assert response["HX-Push-Url"] == f"/articles/{article.pk}/vote/?claim={third.pk}"
-    assert '<div hx-swap-oob="innerHTML:#queue-status">Saved: you agree.</div>' in html
-
-    assert "Claim 1 of 3" in queue_get(client, article)  # the first one not voted on yet
-    assert pressed(queue_get(client, article, second)) == ["agree"]
-
-    html = client.post(reverse("vote-queue", args=[article.pk]), {"claim": third.pk, "value": "disagree"}, **HTMX).content.decode()
-    assert "Claim 3 of 3" in html and pressed(html) == ["disagree"] and "That was the last claim." in html
-
-
-def test_the_queue_works_without_javascript(client, article):
-    claim = claim_at(article, 1)
-    client.force_login(UserFactory())
-    response = client.post(reverse("vote-queue", args=[article.pk]), {"claim": claim.pk, "value": "unsure"})
-    assert response.status_code == 302 and response["Location"] == f"/articles/{article.pk}/vote/?claim={claim.pk}"
-    page = client.get(response["Location"]).content.decode()
-    assert "Saved: you are unsure. That was the last claim." in page and pressed(page) == ["unsure"]
-
-
-def test_an_article_without_claims_has_an_empty_queue(client, article):
-    page = client.get(reverse("vote-queue", args=[article.pk])).content.decode()
-    assert "Nobody has tagged a claim in this article yet." in page and "data-vote" not in page
-
-
-def consensus_row(claim, status, **fields):
-    return ClaimConsensus.objects.create(claim=claim, status=status, computed_at=timezone.now(), **fields)
-
-
-def article_section(client, article):
-    return client.get(reverse("article-consensus", args=[article.pk]), **HTMX)
-
-
-def test_the_article_sums_up_its_claims_by_consensus_status(client):
-    article = ArticleFactory(
-        text="Six Claims\nOne is here. Two is here. Three is here. Four is here. Five is here. Six is here."
-    )
-    claims = [claim_at(article, i) for i in range(6)]
-    for claim, status in zip(claims, ["agreed", "agreed", "rejected", "divided", "divided"], strict=False):
-        consensus_row(claim, status)
-    html = article_section(client, article).content.decode()
-    counts = dict(re.findall(r'<li data-status="(\w+)">.*?</span> (\d+) ', html))
-    assert counts == {"agreed": "2", "rejected": "1", "divided": "2", "not_enough_votes": "1"}
-    assert "6 claims:" in html and f'href="/articles/{article.pk}/vote/"' in html
-    page = client.get(article.get_absolute_url()).content.decode()  # the reader has it in the page
-    assert dict(re.findall(r'<li data-status="(\w+)">.*?</span> (\d+) ', page)) == counts
-
-    ClaimConsensus.objects.filter(claim=claims[0]).update(dirty=True)
-    response = article_section(client, article)
-    counts = dict(re.findall(r'<li data-status="(\w+)">.*?</span> (\d+) ', response.content.decode()))
-    assert (counts["agreed"], counts["updating"]) == ("1", "1")
-    assert response.status_code == 200 and 'hx-trigger="every 2s"' in response.content.decode()
-
-
-def test_the_article_shows_its_tag_agreement_and_each_sentences_consensus_tag(client):
-    article = ArticleFactory(text="Agreement Article\nFirst sentence here. Second sentence here. Third one.")
-    first, second, _ = sentences(article)
-    for author, tags in ((UserFactory(), ["claim", "evidence"]), (UserFactory(), ["claim", "opinion"])):
-        for index, tag_name in enumerate(tags):
-            tag(article, author, index, tag_name)
-    cache.delete(article_queued_key(article.pk))
-
-    response = article_section(client, article)
-    assert response.status_code == 200 and "updating…" in response.content.decode()
-    # The recompute was queued (and, in these tests, ran at once): the next poll has it.
-    response = article_section(client, article)
-    html = response.content.decode()
-    assert response.status_code == 286
-    assert "Krippendorff's α = 0.40, <strong class=\"reading\" data-reading=\"unreliable\">unreliable</strong>" in html
-    assert "over 2 sentences tagged by two or more of 2 taggers" in html
-    data = json.loads(re.search(r'<script id="sentence-tags-data" type="application/json">(.*?)</script>', html).group(1))
-    assert data == {str(first.pk): ["claim", 1.0, 2], str(second.pk): ["evidence", 0.5, 2]}
-    assert 'id="show-sentence-tags" class="toggle" aria-pressed="false"' in html
-
-
-def test_an_article_nobody_tagged_twice_says_so(client, article):
-    html = article_section(client, article).content.decode()
-    assert "no sentence has been tagged by two people yet" in html and "sentence-tags-data" not in html
-
-
-def layer(html: str) -> dict:
-    return json.loads(re.search(r'<script id="annotation-data" type="application/json">(.*?)</script>', html, re.S).group(1))
-
-
-def _article_with_claims(n: int):
-    article = ArticleFactory(text="Many Claims\n" + " ".join(f"Claim number {i} is made here." for i in range(n)))
-    cache.delete(article_queued_key(article.pk))
-    user = UserFactory()
-    claims = [claim_at(article, i, user) for i in range(n)]
-    statuses = ["agreed", "rejected", "divided"]
-    for i, claim in enumerate(claims[: n // 2]):
-        consensus_row(claim, statuses[i % 3], dirty=i == 0)
-    return article, claims
-
-
-def _queries(client, url: str, **extra) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, **extra).status_code in (200, 286)
-    return len(queries)
-
-
-def since_of(html: str) -> str:
-    """The change stamp the reader sends back with its live poll."""
-    return re.search(r'id="live-since" name="since" value="([\d-]+)"', html).group(1)
-
-
-def test_the_readers_live_update_brings_other_peoples_votes_to_the_claim_marks(client, article):
-    claim = claim_at(article, 1)
-    client.force_login(UserFactory())
-    url = reverse("article-live", args=[article.pk])
-    since = since_of(client.get(article.get_absolute_url()).content.decode())
-    assert client.get(url, {"since": since}, **HTMX).status_code == 204
-
-    for user in voters(5):
-        vote_cast(user=user, claim_id=claim.pk, value="agree")
-    response = client.get(url, {"since": since}, **HTMX)
-    assert response.status_code == 200 and layer(response.content.decode())["claims"] == {str(claim.pk): "updating"}
-    since = since_of(response.content.decode())
-    assert client.get(url, {"since": since}, **HTMX).status_code == 204
-
-    consensus_refit()
-    response = client.get(url, {"since": since}, **HTMX)
-    status = ClaimConsensus.objects.get(claim=claim).status
-    assert response.status_code == 200 and layer(response.content.decode())["claims"] == {str(claim.pk): status}
-    assert client.get(url, {"since": since_of(response.content.decode())}, **HTMX).status_code == 204
-
-
-def test_the_reader_marks_claims_with_their_status_in_a_constant_number_of_queries(client, settings):
-    settings.REDNOTE_RATE_LIMITS = False  # one user tags 100 claims in a loop as set-up
-    client.force_login(UserFactory())
-    counts = {}
-    for n in (10, 100):
-        article, claims = _article_with_claims(n)
-        html = client.get(article.get_absolute_url()).content.decode()
-        statuses = layer(html)["claims"]
-        assert statuses[str(claims[0].pk)] == "updating"
-        assert [statuses[str(c.pk)] for c in claims[1:4]] == ["rejected", "divided", "agreed"]
-        assert statuses[str(claims[-1].pk)] == "not_enough_votes"
-        assert '<script id="consensus-marks" type="application/json">' in html
-        article_section(client, article)  # queues and (here) runs the tag agreement's recompute
-        counts[n] = (
-            _queries(client, article.get_absolute_url()),
-            _queries(client, reverse("article-consensus", args=[article.pk]), **HTMX),
-            _queries(client, reverse("vote-queue", args=[article.pk])),
-        )
-    assert counts[10] == counts[100]
-
-
-def _scored(article, n: int) -> list[Claim]:
-    claims = [Claim.objects.create(article=article, quote=f"Scored claim {i}.") for i in range(n)]
-    for i, c in enumerate(claims[:-1]):
-        consensus_row(
-            c, ["divided", "rejected", "agreed", "agreed"][i], votes=10 + i, agree_share=[0.5, 0.1, 0.9, 0.7][i],
-            intercept=[0.1, -0.2, 0.45, 0.41][i], divisiveness=[0.6, 0.1, 0.3, 0.9][i],
-        )
-    return claims
-
-
-def test_the_corpus_view_ranks_claims_as_the_selector_does(client, article):
-    claims = _scored(article, 5)
-    ClaimConsensus.objects.filter(claim=claims[3]).update(dirty=True)
-    other = ArticleFactory()
-    Claim.objects.create(article=other, quote="  scored CLAIM 0. ")
-    html = client.get(reverse("consensus")).content.decode()
-
-    def ids(section: str) -> list[int]:
-        return [int(pk) for pk in re.findall(r'<a href="/claims/(\d+)/">', section)]
-
-    bridging = html.split('id="bridging-title"', 1)[1].split('id="divisive-title"', 1)[0]
-    divisive = html.split('id="divisive-title"', 1)[1].split('id="repeated-title"', 1)[0]
-    repeated = html.split('id="repeated-title"', 1)[1]
-    corpus = corpus_consensus(user=AnonymousUser())
-    assert ids(bridging) == [c.id for c in corpus.bridging] == [claims[2].pk, claims[3].pk]
-    assert "bridging score 0.45" in bridging
-    updating = re.search(rf'<a href="/claims/{claims[3].pk}/">.*?</p>\s*<p class="meta">([^<]*)', bridging, re.S).group(1)
-    assert updating.startswith("Updating") and "score" not in updating  # no stale number
-    assert "No opinion groups yet" in divisive and ids(divisive) == []
-    assert "in 2 articles" in repeated and set(ids(repeated)) == {claims[0].pk, Claim.objects.get(article=other).pk}
-    assert "No full refit has run yet" in html
-
-    refit(group_sizes=[7, 5])
-    html = client.get(reverse("consensus")).content.decode()
-    divisive = html.split('id="divisive-title"', 1)[1].split('id="repeated-title"', 1)[0]
-    assert ids(divisive) == [c.id for c in corpus.divisive] and "divisiveness 0.60" in divisive
-    assert "2 opinion groups of 7, 5 people" in html
-
-
-def refit(**fields) -> ConsensusRun:
-    """A finished refit as the worker records one (its numbers given, not fitted)."""
-    values = {
-        "mu": 0.5, "n_votes": 60, "n_ratings": 55, "n_users": 12, "n_claims": 6, "group_sizes": [],
-        "thresholds": {"min_votes": 5, "agree_intercept": 0.4, "max_abs_factor": 0.5, "reject_base": -0.05,
-                       "reject_slope": 0.8},
-        **fields,
-    }
-    now = timezone.now()
-    return ConsensusRun.objects.create(
-        started_at=now, finished_at=now, n_groups=len(values["group_sizes"]), **values
-    )
-
-
-def test_the_corpus_view_reports_tag_agreement_after_a_refit(client, article):
-    for author, tag_name in ((UserFactory(), "claim"), (UserFactory(), "claim"), (UserFactory(), "opinion")):
-        tag(article, author, 0, tag_name)
-    consensus_refit()
-    html = client.get(reverse("consensus")).content.decode()
-    agreement = html.split('id="agreement-title"', 1)[1]
-    assert "over 1 sentence tagged by two or more of 3 taggers" in agreement
-    assert re.search(r"Krippendorff's α = -?\d\.\d\d, <strong class=\"reading\" data-reading=\"unreliable\">", agreement)
-
-
-def test_the_main_navigation_links_the_corpus_view(client):
-    html = client.get("/").content.decode()
-    assert '<a href="/consensus/">Consensus</a>' in html
-
-
-def _section(html: str, title_id: str, next_id: str) -> str:
-    return html.split(f'id="{title_id}"', 1)[1].split(f'id="{next_id}"', 1)[0]
-
-
-def test_only_claims_agreed_across_viewpoints_are_listed_as_agreed(client, article):
-    divided = Claim.objects.create(article=article, quote="A divided claim.")
-    agreed = Claim.objects.create(article=article, quote="An agreed claim.")
-    rejected = Claim.objects.create(article=article, quote="A rejected claim.")
-    consensus_row(divided, "divided", votes=20, agree_share=0.6, intercept=0.19, factor=0.8)
-    consensus_row(rejected, "rejected", votes=20, agree_share=0.1, intercept=-0.4, factor=0.0)
-    html = client.get(reverse("consensus")).content.decode()
-    assert "No claim is agreed across viewpoints yet" in _section(html, "bridging-title", "divisive-title")
-    assert "A divided claim." not in _section(html, "bridging-title", "divisive-title")
-
-    consensus_row(agreed, "agreed", votes=20, agree_share=0.9, intercept=0.45, factor=0.1)
-    html = client.get(reverse("consensus")).content.decode()
-    listed = _section(html, "bridging-title", "divisive-title")
-    assert re.findall(r'<a href="/claims/(\d+)/">', listed) == [str(agreed.pk)]
-    assert "Agreed across viewpoints · in" in listed and "Divided" not in listed
-    assert [c.id for c in corpus_consensus(user=AnonymousUser()).bridging] == [agreed.pk]

@@ -10,7 +10,7 @@ from annotations.models import Claim, ClaimConsensus
 from annotations.services.consensus import consensus_refit
 from annotations.services.votes import vote_cast
 from tests.factories import ArticleFactory, UserFactory
-from tests.views.test_consensus import TEXT, block, claim_at, voters
+from tests.views.consensus_helpers import TEXT, block, claim_at, voters
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from annotations.services.claims import evidence_link_create, source_create
 from annotations.services.votes import vote_cast
 from tests.factories import ArticleFactory, UserFactory
-from tests.views.test_consensus import HTMX, TEXT, claim_at, sentences, since_of, tag
+from tests.views.consensus_helpers import HTMX, TEXT, claim_at, sentences, since_of, tag
 
 pytestmark = pytest.mark.django_db
 
