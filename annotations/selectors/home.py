@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import Paginator
 from django.db import connection
@@ -30,7 +31,7 @@ from annotations.models import (
     Vote,
 )
 from annotations.policy import hidden_filter
-from annotations.read_cache import cached, read_key
+from annotations.read_cache import MISSING, cached, lookup, read_key, store
 from annotations.roles import is_moderator
 from annotations.selectors.read_keys import EVERYONE, MODERATORS, stamp_of
 
@@ -258,6 +259,22 @@ def corpus_stamp() -> tuple:
         return tuple(stamp_of(v) if isinstance(v, dt.datetime) else v for v in cursor.fetchone())
 
 
+def home_stamp() -> tuple:
+    """`corpus_stamp`, as read at most REDNOTE_HOME_FRESH_SECONDS ago: what the home page's
+    cached cards, standings and (for visitors) whole page are keyed on. A change anywhere in the
+    corpus shows on the home page within that many seconds, and a stream of writes rebuilds it
+    once per interval instead of on every visit."""
+    seconds = settings.REDNOTE_HOME_FRESH_SECONDS
+    if seconds <= 0:
+        return corpus_stamp()
+    key = read_key("corpus-stamp")
+    stamp = lookup(key)
+    if stamp is MISSING:
+        stamp = corpus_stamp()
+        store(key, stamp, seconds=seconds)
+    return stamp
+
+
 def home_viewer(user: Viewer) -> str:
     """Who sees the same home page: moderators (everything), a member with hidden items of their
     own (they count for them), or everyone else."""
@@ -276,7 +293,7 @@ def home_viewer(user: Viewer) -> str:
 
 def home_listing(*, query: str, sort: Sort, page: str | None, user: Viewer) -> HomeListing:
     """The home page's page of cards and its standings, from the cache unless something in the
-    corpus changed since (`corpus_stamp`); the relative times are rendered fresh each request."""
+    corpus changed since (`home_stamp`); the relative times are rendered fresh each request."""
 
     def build() -> HomeListing:
         found = Paginator(article_search(query=query, sort=sort, user=user), PER_PAGE).get_page(page)
@@ -287,4 +304,4 @@ def home_listing(*, query: str, sort: Sort, page: str | None, user: Viewer) -> H
             standings=consensus_standings(user=user),
         )
 
-    return cached(read_key("home", corpus_stamp(), home_viewer(user), query, sort.value, page), build)
+    return cached(read_key("home", home_stamp(), home_viewer(user), query, sort.value, page), build)

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from annotations.forms import ArticleForm, ArticleSearchForm
 from annotations.selectors.articles import article_reader
-from annotations.selectors.home import PER_PAGE, Sort, corpus_stamp, home_listing
+from annotations.selectors.home import PER_PAGE, Sort, home_listing, home_stamp
 from annotations.selectors.read_keys import reader_visitor_key
 from annotations.services.articles import (
     ArticleError,
@@ -26,7 +26,7 @@ HOME_SECONDS = 30
 """How long a visitor's cached home page lives: its cards say when each article was last active."""
 
 
-@cached_for_visitors(corpus_stamp, params=("q", "sort", "page"), seconds=HOME_SECONDS)
+@cached_for_visitors(home_stamp, params=("q", "sort", "page"), seconds=HOME_SECONDS)
 def article_index(request: HttpRequest) -> HttpResponse:
     """The home page: what rednote is, where readers stand, and the articles as cards, searched
     and sorted (`q`, `sort`), 25 a page."""

@@ -43,6 +43,10 @@ REDNOTE_MAX_UPLOAD_BYTES = env.int("REDNOTE_MAX_UPLOAD_BYTES", default=2 * 1024 
 REDNOTE_SYNC_SEGMENT_CHARS = env.int("REDNOTE_SYNC_SEGMENT_CHARS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REDNOTE_MAX_UPLOAD_BYTES + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = REDNOTE_MAX_UPLOAD_BYTES + 512 * 1024
+# The home page sums up the whole corpus, so any write anywhere changes it: it reads the corpus'
+# stamps at most this often (seconds; 0: on every visit), so that under a stream of writes it is
+# rebuilt once per interval rather than on every visit (annotations/selectors/home.py).
+REDNOTE_HOME_FRESH_SECONDS = env.int("REDNOTE_HOME_FRESH_SECONDS", default=5)
 
 # ---- Moderation: flags and the brigade rule (README "Moderation") ---------------------------
 # An item is hidden pending review once this many distinct people from at least two opinion

@@ -2,6 +2,7 @@
 and the claims that bridge viewpoints or divide them."""
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.core.cache import caches
@@ -119,7 +120,8 @@ def test_search_finds_words_in_the_title_or_the_text(client):
     assert 'value="volcano"' in html  # the box keeps what was searched
 
 
-def test_the_cards_sort_by_recent_activity_most_debated_or_newest(client):
+def test_the_cards_sort_by_recent_activity_most_debated_or_newest(client, settings):
+    settings.REDNOTE_HOME_FRESH_SECONDS = 0  # each visit reads the corpus' stamps
     oldest = ArticleFactory(title="Oldest")
     middle = ArticleFactory(title="Middle")
     old_claim, middle_claim = claim_on(oldest), claim_on(middle)
@@ -232,7 +234,8 @@ def test_the_home_page_takes_the_same_few_queries_however_many_articles(client, 
         assert order(home(client)) == order(html)
 
 
-def test_the_cached_home_page_shows_a_vote_an_annotation_or_a_hidden_comment_at_the_next_visit(client):
+def test_the_cached_home_page_shows_a_vote_an_annotation_or_a_hidden_comment_at_the_next_visit(client, settings):
+    settings.REDNOTE_HOME_FRESH_SECONDS = 0
     from annotations.services.annotations import annotation_create
     from annotations.services.targets import target_load, target_set_hidden, target_touch
     from annotations.services.votes import vote_cast
@@ -254,3 +257,18 @@ def test_the_cached_home_page_shows_a_vote_an_annotation_or_a_hidden_comment_at_
     target_set_hidden(target, reason="Insults.")
     target_touch(target)
     assert numbers(home(client), article)["comments"] == 0
+
+
+def test_under_a_stream_of_writes_the_home_page_is_rebuilt_once_per_freshness_interval(client, settings):
+    from annotations.services.votes import vote_cast
+
+    settings.REDNOTE_HOME_FRESH_SECONDS = 1
+    article = ArticleFactory()
+    claim = claim_on(article)
+    before = numbers(home(client), article)["votes"]
+    vote_cast(user=UserFactory(), claim_id=claim.pk, value="agree")
+    with CaptureQueriesContext(connection) as queries:
+        assert numbers(home(client), article)["votes"] == before  # the page of a second ago
+    assert len(queries) == 0
+    time.sleep(1.1)
+    assert numbers(home(client), article)["votes"] == before + 1
