@@ -118,6 +118,9 @@ def test_a_visitors_page_holds_no_token_and_sets_no_cookie(client, claim):
         assert "X-CSRFToken" not in response.content.decode()
         assert "csrfmiddlewaretoken" not in response.content.decode()
         assert not response.cookies
+        assert "Cookie" in response["Vary"]  # a shared HTTP cache must not hand it to a member
+        again = client.get(page)  # from the cache: the same headers
+        assert "Cookie" in again["Vary"] and "Content-Security-Policy" in again
 
 
 def test_a_message_waiting_for_a_visitor_is_shown_on_a_cached_page(client, claim):
