@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.messages.storage.session import SessionStorage
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from annotations.read_cache import MISSING, lookup, read_key, store
@@ -30,10 +29,9 @@ cached (it does not exist, say: the view answers it)."""
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
-    if CookieStorage.cookie_name in request.COOKIES:
-        return True
-    session = getattr(request, "session", None)
-    return bool(session is not None and session.session_key and session.get(SessionStorage.session_key))
+    """Messages stored for the visitor or added by this request (a suspended member signed out
+    by annotations/middleware.py gets one): counted, not consumed."""
+    return len(messages.get_messages(request)) > 0
 
 
 def _read_by_anyone(request: HttpRequest, params: frozenset[str]) -> bool:

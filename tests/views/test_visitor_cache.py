@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Annotation, Claim, ConsensusRun
+from annotations.models import Annotation, Claim, ConsensusRun, SanctionKind
 from annotations.services.annotations import annotation_create, annotation_delete
 from annotations.services.claims import evidence_link_create
 from annotations.services.comments import comment_create
@@ -18,6 +18,7 @@ from annotations.services.votes import vote_cast
 from tests.enforcement_world import OTHER_TEXT
 from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
 from tests.samples import CRITICS, TEXT
+from tests.views.test_suspension import sanction
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,15 @@ def test_a_message_waiting_for_a_visitor_is_shown_on_a_cached_page(client, claim
     assert response.redirect_chain[-1][0] == "/"
     assert "You have signed out." in response.content.decode()
     assert "You have signed out." not in visit(client, "/")  # shown once
+
+
+def test_a_suspended_member_signed_out_on_a_cached_page_is_told_why(client, claim):
+    visit(client, "/")  # cached for visitors
+    member = UserFactory()
+    client.force_login(member)
+    sanction(member, SanctionKind.SUSPENSION)
+    page = visit(client, "/")
+    assert "Your account is suspended until" in page and "Sign in" in page
 
 
 def test_parameters_a_page_does_not_read_are_not_cached(client, claim, django_assert_max_num_queries):
