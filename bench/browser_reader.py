@@ -18,16 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from django_env import CORPUS_DIR, REPO
+from django_env import CORPUS_DIR, REPO, free_port, runserver
 
 CHROMIUM = os.environ.get("REDNOTE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
@@ -53,11 +49,6 @@ WATCH = """(index) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def prepare() -> tuple[str, str]:
     """Migrate a fresh database and fill it; return the reader's path and a session key."""
@@ -80,21 +71,6 @@ def prepare() -> tuple[str, str]:
     client.force_login(people[0])
     return longest.get_absolute_url(), client.cookies[settings.SESSION_COOKIE_NAME].value
 
-
-def serve(port: int, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
 
 
 def time_to_interactive(page, path: str, runs: int) -> dict[str, list[float]]:
@@ -134,7 +110,7 @@ def main() -> None:
     try:
         path, session = prepare()
         port = free_port()
-        server = serve(port, env)
+        server = runserver(port, env)
         base = f"http://127.0.0.1:{port}"
 
         from playwright.sync_api import sync_playwright

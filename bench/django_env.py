@@ -6,9 +6,12 @@ real database, only `test_<name>`, created and dropped around the run.
 from __future__ import annotations
 
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,3 +92,27 @@ def run_manage(*args: str, env: dict[str, str]) -> tuple[float, int, str]:
     if result.returncode != 0:
         raise SystemExit(f"manage.py {args[0]} failed:\n{output[-3000:]}")
     return wall, peak, output
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def runserver(port: int, env: dict) -> subprocess.Popen:
+    """`manage.py runserver` on `port` with `env`, once it answers; exits if it never does."""
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start")

@@ -22,27 +22,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS_DIR = Path(os.environ.get("REDNOTE_CORPUS_DIR", REPO.parent / "shared" / "corpus"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from django_env import CORPUS_DIR, REPO, free_port, runserver  # noqa: E402 (found through the path above)
+
 CHROMIUM = os.environ.get("REDNOTE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--hide-scrollbars"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 READER = "reader"  # the signed-in account the pictures are taken as
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare() -> dict:
@@ -131,21 +122,6 @@ def own_work():
     return reader, article, claim
 
 
-def serve(port: int, env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
-
 
 def open_panel(page) -> None:
     """Scroll to the first claim highlight and open its annotations in the side panel."""
@@ -206,7 +182,7 @@ def main() -> None:
     try:
         paths = prepare()
         port = free_port()
-        server = serve(port, {**os.environ, **overrides})
+        server = runserver(port, {**os.environ, **overrides})
         photograph(f"http://127.0.0.1:{port}", paths, args.out)
     finally:
         if server is not None:
